@@ -1,0 +1,33 @@
+"""The pilot's domain, one module per area (see DESIGN.md "Domain")."""
+
+from pilot.models.auth import SignInLink
+from pilot.models.catalog import Recipe
+from pilot.models.data import Extract, Interaction
+from pilot.models.modelling import ModelVersion
+from pilot.models.people import Identity, Person
+from pilot.models.studies import (
+    Arm,
+    Batch,
+    Participant,
+    QuestionnaireAnswer,
+    Rating,
+    Recommendation,
+    Study,
+)
+
+__all__ = [
+    "Arm",
+    "Batch",
+    "Extract",
+    "Identity",
+    "Interaction",
+    "ModelVersion",
+    "Participant",
+    "Person",
+    "QuestionnaireAnswer",
+    "Rating",
+    "Recipe",
+    "SignInLink",
+    "Recommendation",
+    "Study",
+]
