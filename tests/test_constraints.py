@@ -64,7 +64,7 @@ def test_it_refuses_stars_outside_1_to_5(batch, participant, recipes, stars, ok)
 
 def test_it_refuses_an_unknown_would_cook_answer(batch, participant, recipes):
     rec = recommend(batch, participant, recipes[0], 1)
-    assert refused(Rating, recommendation=rec, stars=3, would_cook="perhaps")
+    assert refused(Rating, recommendation=rec, stars=3, would_cook="nah")
 
 
 def test_it_refuses_a_recipe_twice_in_one_batch(batch, participant, recipes):
