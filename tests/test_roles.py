@@ -171,3 +171,14 @@ def test_it_creates_the_groups_idempotently(db):
     ensure_groups()
     ensure_groups()
     assert sorted(Group.objects.values_list("name", flat=True)) == ["analyst", "staff"]
+
+
+def test_it_shows_refusals_and_missing_pages_inside_the_site_layout(client, analyst_user):
+    client.force_login(analyst_user)
+    refused = client.get(reverse("staff-home"))
+    assert refused.status_code == 403
+    assert b"not for your role" in refused.content
+    assert b'name="viewport"' in refused.content
+    missing = client.get("/me/weeks/999999/")
+    assert missing.status_code in (403, 404)
+    assert b"Back to the start page" in missing.content
