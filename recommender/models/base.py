@@ -1,0 +1,732 @@
+"""The interface every recommender shares, and what it returns.
+
+A model stores its parameters in ``__init__`` (no work there), learns in
+``fit(interactions)`` (returns ``self``; learned state ends with ``_``) and answers
+``recommend(users, k, ...)`` for many users at once with external item ids, scores and a
+reason per slot. This module holds everything that is the same for all models: id
+vocabularies, exclusions, dietary restrictions as hard constraints, the cold-start path,
+explanation sentences and ``.npz`` save/load.
+
+Reason codes
+------------
+``als_history``
+    ALS: the history items whose contributions to the score (implicit's ``explain``) are
+    largest; evidence ``(item, share of the score)``.
+``knn_similar``
+    ItemKNN: the history items most similar to the recommended one; evidence
+    ``(item, share of the score)`` (the score is the sum of weight x similarity).
+``bpr_similar``
+    BPR: the history items whose factors are closest (cosine) to the recommended item;
+    evidence ``(item, share of the summed positive similarities)``. BPR scores have no
+    additive decomposition, so this explains by resemblance, not by contribution.
+``popular_global``, ``popular_segment``, ``trending``
+    Popularity model; evidence ``(("users", n), ("group_size", m))``.
+``cold_start_popular``
+    A personalised model asked about a user it does not know or who has no history: the
+    items most popular among training users with the same segment and restrictions
+    (falling back to the same segment, the same restrictions, then everyone, whichever
+    first has ``min_group_users`` users with history). Same evidence as popularity.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recommender.catalog import Catalog, normalize_labels
+from recommender.data import EVENT_VERBS, Interactions, _IdIndex
+from recommender.models.features import augment, encode_features, group_keys, restriction_key
+from recommender.serialize import read_npz, write_npz
+from recommender.topk import topk_from_scores
+
+__all__ = ["Contributions", "Recommendation", "Recommendations", "Recommender", "load"]
+
+#: Number of evidence items kept per recommendation, and named in the sentence.
+N_EVIDENCE = 3
+N_NAMED = 2
+#: Bytes of dense scores held at once when a model scores blocks of users.
+_BLOCK_BYTES = 32 * 2**20
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One slot of a user's list.
+
+    Attributes
+    ----------
+    item : external item id
+    rank : int
+        1 for the first slot.
+    score : float
+        The model's score (its scale depends on the model; for popularity reasons the share
+        of the group's users who interacted with the item).
+    reason_code : str
+        Machine-readable reason (see the module docstring).
+    reason : str
+        A short sentence for people ("Because you saved Thai green curry and Pad thai").
+    evidence : tuple of (key, number)
+        For history reasons ``(item id, share)`` pairs, largest first; for popularity
+        reasons ``(("users", n), ("group_size", m))``.
+    """
+
+    item: Any
+    rank: int
+    score: float
+    reason_code: str
+    reason: str
+    evidence: tuple[tuple[Any, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (evidence as a list of ``[key, number]`` pairs)."""
+        return {
+            "item": self.item,
+            "rank": self.rank,
+            "score": self.score,
+            "reason_code": self.reason_code,
+            "reason": self.reason,
+            "evidence": [list(pair) for pair in self.evidence],
+        }
+
+
+class Recommendations:
+    """Lists for many users, in the order they were asked for.
+
+    ``recs[user]`` gives a user's list (of :class:`Recommendation`), ``for user, items in
+    recs`` walks them in order. Models fill it column-wise and the
+    :class:`Recommendation` objects are only built when a list is looked at, so
+    ``item_lists()`` and ``to_frame()`` stay cheap for many users.
+    """
+
+    def __init__(self, users: Sequence[Any], lists: Sequence[list[Recommendation]]):
+        if len(users) != len(lists):
+            raise ValueError("one list per user")
+        self.users = list(users)
+        self._lists: list[list[Recommendation] | None] = list(lists)
+        self._columns: _Columns | None = None
+        self._index_users()
+
+    @classmethod
+    def _from_columns(cls, users: list, columns: _Columns) -> Recommendations:
+        recs = cls.__new__(cls)
+        recs.users = users
+        recs._lists = [None] * len(users)
+        recs._columns = columns
+        recs._index_users()
+        return recs
+
+    def _index_users(self) -> None:
+        self._position: dict[Any, int] = {}
+        for pos, user in enumerate(self.users):
+            try:
+                self._position.setdefault(user, pos)
+            except TypeError:  # unhashable id: reachable by iteration only
+                pass
+
+    def _list(self, pos: int) -> list[Recommendation]:
+        found = self._lists[pos]
+        if found is None:
+            found = self._lists[pos] = self._columns.materialize(pos)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def __getitem__(self, user: Any) -> list[Recommendation]:
+        return self._list(self._position[user])
+
+    def __iter__(self) -> Iterator[tuple[Any, list[Recommendation]]]:
+        return ((user, self._list(pos)) for pos, user in enumerate(self.users))
+
+    def __repr__(self) -> str:
+        return f"Recommendations({len(self)} users, {self._n_slots()} items)"
+
+    def _n_slots(self) -> int:
+        if self._columns is not None:
+            return int(self._columns.lengths.sum())
+        return sum(map(len, self._lists))
+
+    def item_lists(self) -> list[list]:
+        """External item ids per user, best first (for evaluation)."""
+        if self._columns is not None:
+            return self._columns.item_lists()
+        return [[rec.item for rec in recs] for recs in self._lists]
+
+    def to_frame(self, *, evidence: bool = False) -> pd.DataFrame:
+        """One row per slot: ``user, rank, item, score, reason_code, reason`` (+ ``evidence``)."""
+        columns = ["user", "rank", "item", "score", "reason_code", "reason"]
+        if self._columns is not None and not evidence:
+            return self._columns.frame(self.users, columns)
+        rows = [
+            (user, r.rank, r.item, r.score, r.reason_code, r.reason)
+            + ((list(r.evidence),) if evidence else ())
+            for user, recs in self
+            for r in recs
+        ]
+        return pd.DataFrame(rows, columns=columns + (["evidence"] if evidence else []))
+
+
+class _Columns:
+    """Column-wise content of :class:`Recommendations` (internal).
+
+    ``cols`` holds item columns of the model vocabulary (-1 padding), ``scores`` their
+    scores; per user a reason code, a reason (one sentence for every slot, or one per slot),
+    evidence per slot (or None) and, for popularity reasons, the group size.
+    """
+
+    def __init__(self, item_ids: np.ndarray, n: int, k: int):
+        self.item_ids = item_ids
+        self.cols = np.full((n, k), -1, dtype=np.int64)
+        self.scores = np.full((n, k), -np.inf, dtype=np.float64)
+        self.codes: list[str] = [""] * n
+        self.reasons: list[str | list[str]] = [""] * n
+        self.evidence: list[list[tuple] | None] = [None] * n
+        self.group_size = np.full(n, -1, dtype=np.int64)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return (self.cols >= 0).sum(axis=1)
+
+    def _ids(self) -> np.ndarray:
+        return self.item_ids[np.maximum(self.cols, 0)]
+
+    def item_lists(self) -> list[list]:
+        rows = self._ids().tolist()
+        return [row[:n] for row, n in zip(rows, self.lengths.tolist(), strict=True)]
+
+    def frame(self, users: list, columns: list[str]) -> pd.DataFrame:
+        lengths = self.lengths
+        mask = self.cols >= 0
+        user_col = np.empty(len(users), dtype=object)
+        user_col[:] = users
+        flat_reasons = []
+        for reason, n in zip(self.reasons, lengths.tolist(), strict=True):
+            flat_reasons.extend([reason] * n if isinstance(reason, str) else reason[:n])
+        ids = self._ids()[mask]
+        return pd.DataFrame(
+            {
+                "user": np.repeat(user_col, lengths).tolist(),
+                "rank": np.nonzero(mask)[1] + 1,
+                "item": ids.tolist(),
+                "score": self.scores[mask],
+                "reason_code": np.repeat(np.asarray(self.codes, dtype=object), lengths).tolist(),
+                "reason": flat_reasons,
+            },
+            columns=columns,
+        )
+
+    def materialize(self, pos: int) -> list[Recommendation]:
+        n = int((self.cols[pos] >= 0).sum())
+        ids = self.item_ids[self.cols[pos, :n]].tolist()
+        scores = self.scores[pos, :n].tolist()
+        reason = self.reasons[pos]
+        evidence = self.evidence[pos]
+        size = int(self.group_size[pos])
+        out = []
+        for slot in range(n):
+            if size >= 0:
+                proof = (("users", int(round(scores[slot] * size))), ("group_size", size))
+            else:
+                proof = tuple(evidence[slot]) if evidence is not None else ()
+            out.append(
+                Recommendation(
+                    item=ids[slot],
+                    rank=slot + 1,
+                    score=scores[slot],
+                    reason_code=self.codes[pos],
+                    reason=reason if isinstance(reason, str) else reason[slot],
+                    evidence=proof,
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """An additive explanation of one score: ``score == sum(items) + sum(features)``.
+
+    Attributes
+    ----------
+    score : float
+        The model's score for the (user, item) pair, as used for ranking.
+    items : list of (item id, float)
+        Contribution of each history item, largest first.
+    features : list of (str, float)
+        Contribution of each user side feature (``"diet=vegetarian"``), largest first.
+    """
+
+    score: float
+    items: list[tuple[Any, float]]
+    features: list[tuple[str, float]]
+
+    @property
+    def total(self) -> float:
+        return float(sum(c for _, c in self.items) + sum(c for _, c in self.features))
+
+
+def _pretty_label(label: str) -> str:
+    return label.replace("_", "-")
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def group_sentence(segment: str | None, restrictions: str | None) -> str:
+    """Sentence for popularity within a group ("Popular with people who eat vegetarian")."""
+    diet = _join([_pretty_label(x) for x in restrictions.split(",")]) if restrictions else ""
+    if segment and diet:
+        return f"Popular with people in {segment} who eat {diet}"
+    if segment:
+        return f"Popular with people in {segment}"
+    if diet:
+        return f"Popular with people who eat {diet}"
+    return "Popular with everyone"
+
+
+class Recommender:
+    """Base class: vocabularies, filters, cold start, explanations, save/load.
+
+    Subclasses define ``__init__`` with every parameter as a keyword (stored unchanged),
+    ``_fit(interactions, matrix)`` and, when personalised, ``_topk`` and ``_explain``.
+    """
+
+    #: Personalised models send users without history to the cold-start path.
+    personalized: ClassVar[bool] = True
+    reason_code: ClassVar[str] = ""
+    #: Names of the fitted attributes saved by :meth:`save` beyond the common ones.
+    _saved: ClassVar[tuple[str, ...]] = ()
+    _common_saved: ClassVar[tuple[str, ...]] = (
+        "user_ids_",
+        "item_ids_",
+        "user_items_",
+        "event_codes_",
+        "event_names_",
+        "user_segment_",
+        "user_restrictions_",
+        "user_feature_names_",
+        "user_feature_matrix_",
+        "item_feature_names_",
+        "item_feature_matrix_",
+        "data_fingerprint_",
+    )
+    _registry: ClassVar[dict[str, type[Recommender]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        Recommender._registry[cls.__name__] = cls
+
+    # ------------------------------------------------------------------ parameters
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return [name for name in signature.parameters if name != "self"]
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor parameters (what a ModelVersion records)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "user_ids_")
+
+    def _check_fitted(self) -> None:
+        if not self.is_fitted:
+            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit() first")
+
+    # ------------------------------------------------------------------ fitting
+    def fit(
+        self,
+        interactions: Interactions,
+        *,
+        user_features: pd.DataFrame | None = None,
+        item_features: pd.DataFrame | None = None,
+    ) -> Recommender:
+        """Learn from an :class:`~recommender.data.Interactions` matrix.
+
+        Parameters
+        ----------
+        interactions : Interactions
+        user_features : pandas.DataFrame, optional
+            One row per user (column ``user``) with the side-feature columns named by the
+            model's ``user_features`` parameter, and optionally the ``segment_col`` and
+            ``restrictions_col`` columns used to group users for cold-start popularity.
+        item_features : pandas.DataFrame, optional
+            One row per item (column ``item``) with the columns named by ``item_features``.
+
+        Returns
+        -------
+        self
+        """
+        if not isinstance(interactions, Interactions):
+            raise TypeError("fit() takes an Interactions object (Interactions.from_frame)")
+        users = _IdIndex(interactions.user_ids)
+        items = _IdIndex(interactions.item_ids)
+        self.user_ids_ = interactions.user_ids.copy()
+        self.item_ids_ = interactions.item_ids.copy()
+        self.user_items_ = sp.csr_matrix(interactions.matrix, dtype=np.float32, copy=True)
+        self.event_codes_ = interactions._event_codes.copy()
+        self.event_names_ = interactions._event_names.copy()
+        self.data_fingerprint_ = interactions.fingerprint()
+        self.user_segment_, self.user_restrictions_ = group_keys(
+            user_features,
+            users,
+            getattr(self, "segment_col", None),
+            getattr(self, "restrictions_col", None),
+        )
+        user_columns = tuple(getattr(self, "user_features", ()) or ())
+        item_columns = tuple(getattr(self, "item_features", ()) or ())
+        self.user_feature_matrix_, self.user_feature_names_ = encode_features(
+            user_features, "user", user_columns, users, "user"
+        )
+        item_matrix, self.item_feature_names_ = encode_features(
+            item_features, "item", item_columns, items, "item"
+        )
+        self.item_feature_matrix_ = item_matrix.T.tocsr()
+        self._index_vocabularies()
+        self._fit(interactions, self._augmented())
+        return self
+
+    def _fit(self, interactions: Interactions, matrix: sp.csr_matrix) -> None:
+        raise NotImplementedError
+
+    def _augmented(self) -> sp.csr_matrix:
+        return augment(
+            self.user_items_,
+            self.user_feature_matrix_,
+            self.item_feature_matrix_,
+            float(getattr(self, "feature_weight", 1.0)),
+        )
+
+    def _index_vocabularies(self) -> None:
+        self._users = _IdIndex(self.user_ids_)
+        self._items = _IdIndex(self.item_ids_)
+        self._history_sizes = np.diff(self.user_items_.indptr)
+        self._group_cache: dict[tuple[str | None, str | None], tuple[np.ndarray, int]] = {}
+
+    # ------------------------------------------------------------------ recommending
+    def recommend(
+        self,
+        users: Iterable[Any],
+        k: int = 10,
+        *,
+        catalog: Catalog | None = None,
+        exclude_seen: bool = True,
+        exclude: Mapping[Any, Iterable[Any]] | None = None,
+        restrictions: Mapping[Any, Iterable[str]] | None = None,
+        segments: Mapping[Any, Any] | None = None,
+        explain: bool = True,
+    ) -> Recommendations:
+        """Top-``k`` lists for many users in one call.
+
+        Parameters
+        ----------
+        users : iterable of external user ids
+            Known or unknown; unknown users and users without history take the cold-start
+            path (personalised models). Never raises for an unknown id.
+        k : int
+            Length of each list. Lists are shorter when fewer than ``k`` items qualify.
+        catalog : Catalog, optional
+            What may be recommended: with a catalog, items outside it and inactive items
+            are never returned, and titles are used in the reason sentences. Required when
+            ``restrictions`` are given.
+        exclude_seen : bool
+            Leave out the items a user interacted with in the training data.
+        exclude : mapping user -> iterable of item ids, optional
+            Further items to leave out per user (e.g. recommended in earlier weeks).
+            Unknown item ids are ignored.
+        restrictions : mapping user -> set of labels, optional
+            Hard dietary constraint: a user with restrictions S only gets items whose
+            catalog labels contain all of S.
+        segments : mapping user -> segment key, optional
+            Segment of each user (e.g. region) for cold-start and per-segment popularity;
+            for users not in the mapping the segment seen in ``fit`` is used.
+        explain : bool
+            Compute evidence and sentences. With ``False`` the reason code is still set,
+            ``reason`` is empty for history reasons and ``evidence`` is empty (faster, for
+            offline evaluation of many users).
+
+        Returns
+        -------
+        Recommendations
+        """
+        self._check_fitted()
+        if isinstance(k, bool) or int(k) != k or k < 0:
+            raise ValueError(f"k must be a non-negative integer, got {k!r}")
+        k = int(k)
+        users = list(users)
+        n = len(users)
+        n_items = len(self.item_ids_)
+        rows = self._users.positions(users) if n else np.empty(0, dtype=np.int64)
+
+        restriction_keys = [
+            restriction_key(restrictions.get(u, ())) if restrictions else "" for u in users
+        ]
+        if catalog is None and any(restriction_keys):
+            raise ValueError("restrictions need a catalog to check the items' labels")
+        distinct = sorted(set(restriction_keys))
+        group_of = {key: g for g, key in enumerate(distinct)}
+        user_group = np.array([group_of[key] for key in restriction_keys], dtype=np.int64)
+        if catalog is not None:
+            banned = catalog._banned(self.item_ids_, [normalize_labels(key) for key in distinct])
+        else:
+            banned = np.zeros((len(distinct), n_items), dtype=bool)
+        excluded = self._exclusions(rows, users, exclude_seen, exclude)
+
+        user_segments = [
+            self._segment_of(u, row, segments) for u, row in zip(users, rows, strict=True)
+        ]
+        has_history = (rows >= 0) & (self._history_sizes[np.maximum(rows, 0)] > 0)
+        warm = has_history if self.personalized else np.zeros(n, dtype=bool)
+
+        out = _Columns(self.item_ids_, n, k)
+        warm_pos = np.flatnonzero(warm)
+        if warm_pos.size:
+            idx, scores = self._topk(
+                rows[warm_pos], k, excluded[warm_pos], banned, user_group[warm_pos]
+            )
+            out.cols[warm_pos], out.scores[warm_pos] = idx, scores
+            why = self._explain(rows[warm_pos], idx, scores) if explain else None
+            for j, p in enumerate(warm_pos.tolist()):
+                out.codes[p] = self.reason_code
+                if why is not None:
+                    evidence = [pairs[:N_EVIDENCE] for pairs in why[j]]
+                    out.evidence[p] = [
+                        tuple((self.item_ids_[c].item(), float(x)) for c, x in pairs)
+                        for pairs in evidence
+                    ]
+                    verbs = self._verbs(int(rows[p]))
+                    out.reasons[p] = [
+                        self._history_sentence([c for c, _ in pairs], verbs, catalog)
+                        for pairs in evidence
+                    ]
+        cold_pos = np.flatnonzero(~warm)
+        if cold_pos.size:
+            self._popular_columns(
+                cold_pos,
+                [user_segments[p] for p in cold_pos],
+                [restriction_keys[p] for p in cold_pos],
+                k,
+                excluded[cold_pos],
+                banned,
+                user_group[cold_pos],
+                out,
+            )
+        return Recommendations._from_columns(users, out)
+
+    def _segment_of(self, user: Any, row: int, segments: Mapping[Any, Any] | None) -> str | None:
+        if segments is not None and user in segments and segments[user] is not None:
+            text = str(segments[user])
+            return text or None
+        if row >= 0 and self.user_segment_[row]:
+            return str(self.user_segment_[row])
+        return None
+
+    def _exclusions(
+        self,
+        rows: np.ndarray,
+        users: list,
+        exclude_seen: bool,
+        exclude: Mapping[Any, Iterable[Any]] | None,
+    ) -> sp.csr_matrix:
+        n, n_items = len(users), len(self.item_ids_)
+        excluded = sp.csr_matrix((n, n_items), dtype=np.float32)
+        if exclude_seen and n:
+            known = (rows >= 0).astype(np.float32)
+            seen = self.user_items_[np.maximum(rows, 0)]
+            excluded = excluded + sp.diags(known) @ (seen > 0).astype(np.float32)
+        if exclude:
+            r: list[int] = []
+            c: list[np.ndarray] = []
+            for pos, user in enumerate(users):
+                items = exclude.get(user)
+                if items:
+                    cols = self._items.positions(list(items))
+                    cols = cols[cols >= 0]
+                    r.extend([pos] * cols.size)
+                    c.append(cols)
+            if r:
+                extra = sp.csr_matrix(
+                    (np.ones(len(r), dtype=np.float32), (np.asarray(r), np.concatenate(c))),
+                    shape=(n, n_items),
+                )
+                excluded = excluded + extra
+        excluded = sp.csr_matrix(excluded)
+        excluded.eliminate_zeros()
+        return excluded
+
+    # -- personalised part (subclasses)
+    def _topk(
+        self,
+        rows: np.ndarray,
+        k: int,
+        exclude: sp.csr_matrix,
+        banned: np.ndarray,
+        user_group: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Item columns (padded -1) and scores (padded -inf) for known users with history."""
+        raise NotImplementedError
+
+    def _explain(
+        self, rows: np.ndarray, idx: np.ndarray, scores: np.ndarray
+    ) -> list[list[list[tuple[int, float]]]]:
+        """Per user, per slot: evidence as (item column, share), largest first."""
+        raise NotImplementedError
+
+    def _verbs(self, row: int) -> dict[int, str]:
+        start, stop = self.event_codes_.indptr[row], self.event_codes_.indptr[row + 1]
+        cols = self.event_codes_.indices[start:stop]
+        codes = self.event_codes_.data[start:stop]
+        names = self.event_names_
+        return {
+            int(c): EVENT_VERBS.get(str(names[int(code) - 1]), "liked")
+            for c, code in zip(cols, codes, strict=True)
+        }
+
+    def _history_sentence(
+        self, cols: list[int], verbs: Mapping[int, str], catalog: Catalog | None
+    ) -> str:
+        named = cols[:N_NAMED]
+        if not named:
+            return "Recommended from your history"
+
+        def title(c: int) -> str:
+            item = self.item_ids_[c].item()
+            return catalog.title(item) if catalog is not None else str(item)
+
+        parts: list[tuple[str, list[str]]] = []
+        for c in named:
+            verb = verbs.get(c, "liked")
+            if parts and parts[-1][0] == verb:
+                parts[-1][1].append(title(c))
+            else:
+                parts.append((verb, [title(c)]))
+        return "Because you " + " and ".join(f"{verb} {_join(ts)}" for verb, ts in parts)
+
+    # -- popularity / cold start
+    def _group_popularity(
+        self, segment: str | None, restrictions: str | None
+    ) -> tuple[np.ndarray, int] | None:
+        """Share of the group's users (with history) who interacted with each item.
+
+        Returns ``(shares float64 with -inf for 0, group size)``, or None if the group has
+        fewer than ``min_group_users`` users (at least 1 for everyone).
+        """
+        key = (segment, restrictions)
+        if key not in self._group_cache:
+            mask = self._history_sizes > 0
+            if segment is not None:
+                mask &= self.user_segment_ == segment
+            if restrictions is not None:
+                mask &= self.user_restrictions_ == restrictions
+            size = int(mask.sum())
+            counts = np.asarray(
+                (self.user_items_[np.flatnonzero(mask)] > 0).sum(axis=0), dtype=np.float64
+            ).ravel()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shares = np.where(counts > 0, counts / max(size, 1), -np.inf)
+            self._group_cache[key] = (shares, size)
+        shares, size = self._group_cache[key]
+        needed = 1 if key == (None, None) else int(getattr(self, "min_group_users", 1))
+        return (shares, size) if size >= needed else None
+
+    def _choose_group(
+        self, segment: str | None, restrictions: str
+    ) -> tuple[str | None, str | None]:
+        """First group with enough users: segment+diet, segment, diet, everyone."""
+        restrictions = restrictions or None
+        for seg, diet in [(segment, restrictions), (segment, None), (None, restrictions)]:
+            if (seg is not None or diet is not None) and self._group_popularity(seg, diet):
+                return seg, diet
+        return None, None
+
+    def _popular_reason(self, segment: str | None, restrictions: str | None) -> tuple[str, str]:
+        code = "cold_start_popular" if self.personalized else self.reason_code
+        return code, group_sentence(segment, restrictions)
+
+    def _popular_columns(
+        self,
+        positions: np.ndarray,
+        segments: list[str | None],
+        restrictions: list[str],
+        k: int,
+        excluded: sp.csr_matrix,
+        banned: np.ndarray,
+        user_group: np.ndarray,
+        out: _Columns,
+    ) -> None:
+        keys = [self._choose_group(s, r) for s, r in zip(segments, restrictions, strict=True)]
+        distinct = sorted(set(keys), key=lambda key: (key[0] or "", key[1] or ""))
+        key_index = {key: g for g, key in enumerate(distinct)}
+        vectors, sizes, reasons = [], [], []
+        for key in distinct:
+            found = self._group_popularity(*key)
+            shares, size = found if found is not None else (None, 0)
+            vectors.append(shares if shares is not None else np.full(len(self.item_ids_), -np.inf))
+            sizes.append(size)
+            reasons.append(self._popular_reason(*key))
+        user_key = np.array([key_index[key] for key in keys], dtype=np.int64)
+        rows_per_block = max(1, _BLOCK_BYTES // max(8 * len(self.item_ids_), 1))
+        for start in range(0, len(positions), rows_per_block):
+            stop = min(start + rows_per_block, len(positions))
+            block = positions[start:stop]
+            block_keys = user_key[start:stop]
+            out.cols[block], out.scores[block] = topk_from_scores(
+                np.stack([vectors[g] for g in block_keys]),
+                k,
+                exclude=excluded[start:stop],
+                banned_rows=banned[user_group[start:stop]],
+            )
+            out.group_size[block] = [sizes[g] for g in block_keys]
+            for p, g in zip(block.tolist(), block_keys.tolist(), strict=True):
+                out.codes[p], out.reasons[p] = reasons[g]
+
+    # ------------------------------------------------------------------ save / load
+    def save(self, path: Any) -> None:
+        """Write the fitted model to ``path`` as ``.npz`` (no pickles)."""
+        self._check_fitted()
+        names = self._common_saved + self._saved
+        arrays = {
+            name: getattr(self, name) for name in names if not np.isscalar(getattr(self, name))
+        }
+        scalars = {
+            name: getattr(self, name).item()
+            if isinstance(getattr(self, name), np.generic)
+            else getattr(self, name)
+            for name in names
+            if np.isscalar(getattr(self, name))
+        }
+        params = {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in self.get_params().items()
+        }
+        write_npz(path, {"class": type(self).__name__, "params": params, "state": scalars}, arrays)
+
+
+def load(path: Any) -> Recommender:
+    """Load a model written by :meth:`Recommender.save`; it recommends exactly as before."""
+    meta, arrays = read_npz(path)
+    cls = Recommender._registry.get(meta["class"])
+    if cls is None:
+        raise ValueError(f"unknown model class {meta['class']!r} in {path}")
+    signature = inspect.signature(cls.__init__)
+    params = {}
+    for name, value in meta["params"].items():
+        default = signature.parameters[name].default if name in signature.parameters else None
+        params[name] = tuple(value) if isinstance(default, tuple) and value is not None else value
+    model = cls(**params)
+    for name, value in {**arrays, **meta["state"]}.items():
+        setattr(model, name, value)
+    model._index_vocabularies()
+    return model

@@ -1,0 +1,507 @@
+"""The statistics the product uses (DESIGN.md, "Statistics the product uses").
+
+- confidence intervals by bootstrap **over users**, 95 %, fixed seed (pages must not
+  flicker): :func:`bootstrap_ci` for one value per user, :func:`cluster_bootstrap_ci` for
+  many values per user (ratings), :func:`paired_bootstrap` for two models scored on the
+  same users;
+- paired and unpaired rank tests: :func:`wilcoxon_signed_rank` (per-user metric deltas),
+  :func:`mann_whitney` (arms compared on ordinal ratings);
+- :func:`kendall_tau` with its exact p-value for offline vs pilot agreement across model
+  versions, saying when too few versions make any conclusion impossible;
+- :func:`sample_ratio_mismatch`, the chi-square check of enrolled counts against arm
+  weights.
+
+All bootstrap functions use ``numpy.random.default_rng(seed)``: the same input and seed give
+the same interval, bit for bit. Intervals are percentile intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as _st
+
+#: Largest number of resampled values drawn at once (memory bound for big user sets).
+_CHUNK_VALUES = 4_000_000
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with a bootstrap confidence interval.
+
+    Attributes
+    ----------
+    estimate : float
+        The statistic on the data itself.
+    low, high : float
+        Percentile bounds of the bootstrap distribution.
+    n : int
+        Number of resampled units (users) with a value.
+    confidence : float
+        e.g. 0.95.
+    """
+
+    estimate: float
+    low: float
+    high: float
+    n: int
+    confidence: float = 0.95
+
+    def as_dict(self) -> dict:
+        return {
+            "estimate": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "n": self.n,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """Mean of per-user differences ``b - a`` with a paired bootstrap interval.
+
+    Attributes
+    ----------
+    delta : float
+        mean(b - a) over users scored by both.
+    low, high : float
+        Percentile bootstrap interval of the mean difference.
+    p_value : float
+        Two-sided bootstrap p-value: twice the smaller share of resampled means on either
+        side of 0 (capped at 1). Approximate; no smaller than 2 / n_boot unless 0.
+    n : int
+        Users with both values.
+    confidence : float
+    """
+
+    delta: float
+    low: float
+    high: float
+    p_value: float
+    n: int
+    confidence: float = 0.95
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """Outcome of a rank test.
+
+    Attributes
+    ----------
+    statistic : float
+        The test statistic (W for Wilcoxon, U of the first sample for Mann-Whitney).
+    p_value : float
+    n : int
+        Observations used (non-zero differences for Wilcoxon, n1 + n2 for Mann-Whitney).
+    effect : float
+        Wilcoxon: matched-pairs rank-biserial correlation in [-1, 1] (positive: b > a).
+        Mann-Whitney: probability that a random x exceeds a random y, ties counting half
+        (U / (n1 n2)); 0.5 means no difference.
+    method : str
+        How the p-value was obtained ("exact", "asymptotic", ...).
+    """
+
+    __test__ = False  # not a pytest class
+
+    statistic: float
+    p_value: float
+    n: int
+    effect: float
+    method: str
+
+
+@dataclass(frozen=True)
+class KendallResult:
+    """Kendall's tau between two rankings of the same model versions.
+
+    Attributes
+    ----------
+    tau : float
+        tau-b (equal to tau-a without ties).
+    p_value : float
+    n : int
+        Number of versions.
+    method : str
+        "exact" (no ties) or "asymptotic" (ties: no exact distribution).
+    alternative : str
+    min_p_value : float
+        The smallest p-value any ordering of n versions can give with this test: 1/n!
+        one-sided, 2/n! two-sided, for the exact test.
+    conclusive : bool
+        False when even perfect agreement could not reach ``alpha`` (``min_p_value >
+        alpha``) or fewer than 3 versions were given: then do not draw conclusions.
+    note : str
+        A sentence to show next to the number, e.g. "With 3 model versions even perfect
+        agreement has p = 1/6 (0.167): too few versions to conclude anything."
+    """
+
+    tau: float
+    p_value: float
+    n: int
+    method: str
+    alternative: str
+    min_p_value: float
+    conclusive: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class SampleRatioMismatch:
+    """Chi-square test of enrolled counts per arm against the arms' weights.
+
+    Attributes
+    ----------
+    chi2 : float
+    p_value : float
+    observed : tuple of int
+    expected : tuple of float
+        Total count shared out by weight.
+    mismatch : bool
+        True when ``p_value < threshold`` (0.001 by default): the assignment is not
+        producing the intended ratio, so arm comparisons are suspect.
+    threshold : float
+    """
+
+    chi2: float
+    p_value: float
+    observed: tuple
+    expected: tuple
+    mismatch: bool
+    threshold: float
+
+
+def _clean(values) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64).ravel()
+    return values[~np.isnan(values)]
+
+
+def _percentile_bounds(boot: np.ndarray, confidence: float) -> tuple[float, float]:
+    alpha = 1.0 - confidence
+    low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+    return float(low), float(high)
+
+
+def _check_confidence(confidence: float, n_boot: int) -> None:
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    if n_boot < 1:
+        raise ValueError("n_boot must be at least 1")
+
+
+def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``n_boot`` resamples (with replacement) of ``values``, in chunks."""
+    n = values.size
+    chunk = max(1, _CHUNK_VALUES // n)
+    out = np.empty(n_boot)
+    for start in range(0, n_boot, chunk):
+        stop = min(n_boot, start + chunk)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        out[start:stop] = values[idx].mean(axis=1)
+    return out
+
+
+def bootstrap_ci(values, *, n_boot=1000, seed=0, confidence=0.95) -> Interval:
+    r"""Mean of per-user values with a percentile bootstrap interval over users.
+
+    Each resample draws n users with replacement and takes the mean of their values;
+    the interval is the (alpha/2, 1 - alpha/2) quantiles of the ``n_boot`` means.
+    NaN values (users for whom the metric is undefined) are dropped first.
+
+    Parameters
+    ----------
+    values : array_like, shape (n_users,)
+        One value per user (e.g. per-user NDCG@10).
+    n_boot : int, default 1000
+    seed : int, default 0
+        Same seed and data, same interval.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    Interval
+        ``estimate``, ``low`` and ``high`` are NaN when there is no value.
+
+    Examples
+    --------
+    >>> ci = bootstrap_ci([0.0, 1.0] * 50)
+    >>> ci.estimate, ci.low < 0.5 < ci.high
+    (0.5, True)
+    """
+    _check_confidence(confidence, n_boot)
+    values = _clean(values)
+    if values.size == 0:
+        return Interval(math.nan, math.nan, math.nan, 0, confidence)
+    boot = _bootstrap_means(values, n_boot, np.random.default_rng(seed))
+    low, high = _percentile_bounds(boot, confidence)
+    return Interval(float(values.mean()), low, high, int(values.size), confidence)
+
+
+def cluster_bootstrap_ci(values, clusters, *, n_boot=1000, seed=0, confidence=0.95) -> Interval:
+    r"""Mean of many values per user (ratings) with a bootstrap over users.
+
+    A user's ratings are not independent of each other, so whole users are resampled:
+    each resample draws users with replacement and computes
+    :math:`\sum_{u} s_u / \sum_{u} n_u` (all ratings of the drawn users, a user drawn
+    twice counting twice), where s_u and n_u are the sum and count of user u's values.
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        One value per observation (e.g. star ratings); NaN values are dropped.
+    clusters : array_like, shape (n,)
+        The user (any hashable id) of each observation.
+    n_boot, seed, confidence
+        As in :func:`bootstrap_ci`.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is the plain mean of all values; ``n`` the number of users.
+    """
+    _check_confidence(confidence, n_boot)
+    values = np.asarray(values, dtype=np.float64).ravel()
+    clusters = np.asarray(clusters).ravel()
+    if values.size != clusters.size:
+        raise ValueError("values and clusters must have the same length")
+    keep = ~np.isnan(values)
+    values, clusters = values[keep], clusters[keep]
+    if values.size == 0:
+        return Interval(math.nan, math.nan, math.nan, 0, confidence)
+    _, code = np.unique(clusters, return_inverse=True)
+    sums = np.bincount(code, weights=values)
+    counts = np.bincount(code).astype(np.float64)
+    n = sums.size
+    rng = np.random.default_rng(seed)
+    chunk = max(1, _CHUNK_VALUES // n)
+    boot = np.empty(n_boot)
+    for start in range(0, n_boot, chunk):
+        stop = min(n_boot, start + chunk)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        boot[start:stop] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    low, high = _percentile_bounds(boot, confidence)
+    return Interval(float(values.mean()), low, high, int(n), confidence)
+
+
+def _paired(a, b) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(a, dtype=np.float64).ravel()
+    b = np.asarray(b, dtype=np.float64).ravel()
+    if a.shape != b.shape:
+        raise ValueError("a and b must hold one value per user, in the same order")
+    keep = ~(np.isnan(a) | np.isnan(b))
+    return a[keep], b[keep]
+
+
+def paired_bootstrap(a, b, *, n_boot=1000, seed=0, confidence=0.95) -> PairedDifference:
+    r"""Mean per-user difference ``b - a`` with a paired bootstrap interval over users.
+
+    The same resampled users are used for both models (resampling the differences
+    :math:`d_u = b_u - a_u`), which removes the between-user variance that an unpaired
+    comparison would carry. Users missing either value (NaN) are dropped.
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n_users,)
+        Per-user values of model A and model B, aligned by user.
+    n_boot, seed, confidence
+        As in :func:`bootstrap_ci`.
+
+    Returns
+    -------
+    PairedDifference
+
+    Examples
+    --------
+    >>> r = paired_bootstrap([0.1, 0.2, 0.3, 0.4] * 10, [0.2, 0.3, 0.4, 0.5] * 10)
+    >>> round(r.delta, 10), round(r.low, 10), round(r.high, 10), r.p_value
+    (0.1, 0.1, 0.1, 0.0)
+    """
+    _check_confidence(confidence, n_boot)
+    a, b = _paired(a, b)
+    if a.size == 0:
+        return PairedDifference(math.nan, math.nan, math.nan, math.nan, 0, confidence)
+    diff = b - a
+    boot = _bootstrap_means(diff, n_boot, np.random.default_rng(seed))
+    low, high = _percentile_bounds(boot, confidence)
+    if np.all(diff == 0):
+        p = 1.0
+    else:
+        p = min(1.0, 2.0 * min(np.mean(boot <= 0), np.mean(boot >= 0)))
+    return PairedDifference(float(diff.mean()), low, high, float(p), int(a.size), confidence)
+
+
+def wilcoxon_signed_rank(a, b, *, alternative="two-sided") -> TestResult:
+    r"""Wilcoxon signed-rank test of per-user differences ``b - a`` (paired, two models).
+
+    Zero differences are dropped (Wilcoxon's original treatment); with nothing left the
+    models are indistinguishable on these users and the result is p = 1. The p-value is
+    exact for up to 50 non-zero differences without ties, from the normal approximation
+    (with tie correction) otherwise.
+
+    The effect size is the matched-pairs rank-biserial correlation
+    :math:`r = (W^+ - W^-) / (W^+ + W^-)`, from -1 (every user worse under b) to 1.
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n_users,)
+        Per-user values, aligned by user; pairs with a NaN are dropped.
+    alternative : {"two-sided", "greater", "less"}
+        "greater": b tends to be larger than a.
+
+    Returns
+    -------
+    TestResult
+    """
+    a, b = _paired(a, b)
+    diff = b - a
+    diff = diff[diff != 0]
+    if diff.size == 0:
+        return TestResult(math.nan, 1.0, 0, 0.0, "no differences")
+    ranks = _st.rankdata(np.abs(diff))
+    w_plus = float(ranks[diff > 0].sum())
+    w_minus = float(ranks[diff < 0].sum())
+    no_ties = np.unique(np.abs(diff)).size == diff.size
+    method = "exact" if diff.size <= 50 and no_ties else "asymptotic"
+    res = _st.wilcoxon(diff, alternative=alternative, method=method)
+    effect = (w_plus - w_minus) / (w_plus + w_minus)
+    return TestResult(float(res.statistic), float(res.pvalue), int(diff.size), effect, method)
+
+
+def mann_whitney(x, y, *, alternative="two-sided") -> TestResult:
+    """Mann-Whitney U test between two independent samples (e.g. two arms' ratings).
+
+    Ratings are ordinal, so a rank test rather than a t-test. The p-value is exact for
+    at most 100 observations without ties, from the normal approximation with tie and
+    continuity correction otherwise (star ratings always tie). Note that ratings of one
+    participant are not independent; for a per-participant comparison pass one value per
+    participant (e.g. their mean rating).
+
+    Parameters
+    ----------
+    x, y : array_like
+        The two samples; NaN values are dropped.
+    alternative : {"two-sided", "greater", "less"}
+        "greater": x tends to be larger than y.
+
+    Returns
+    -------
+    TestResult
+        ``statistic`` is U of ``x``; ``effect`` is U / (n_x n_y), the probability that a
+        random x beats a random y with ties counting half (0.5: no difference).
+    """
+    x, y = _clean(x), _clean(y)
+    if x.size == 0 or y.size == 0:
+        return TestResult(math.nan, math.nan, int(x.size + y.size), math.nan, "empty sample")
+    ties = np.unique(np.concatenate([x, y])).size < x.size + y.size
+    method = "exact" if x.size + y.size <= 100 and not ties else "asymptotic"
+    res = _st.mannwhitneyu(x, y, alternative=alternative, method=method)
+    effect = float(res.statistic) / (x.size * y.size)
+    return TestResult(float(res.statistic), float(res.pvalue), int(x.size + y.size), effect, method)
+
+
+def kendall_tau(x, y, *, alternative="greater", alpha=0.05) -> KendallResult:
+    r"""Kendall's tau between offline metrics and pilot scores across model versions.
+
+    With n versions and no ties the p-value is exact (the permutation distribution of
+    tau over all n! orderings). The smallest p-value n versions can reach is 1/n!
+    one-sided: with **three versions even perfect agreement has p = 1/6**, so no
+    agreement between offline and pilot rankings can be called significant; the
+    ``note`` says so instead of inviting a conclusion. With ties no exact distribution
+    exists and the normal approximation is used.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n_versions,)
+        e.g. offline NDCG@10 and mean pilot rating of each model version.
+    alternative : {"greater", "two-sided", "less"}, default "greater"
+        "greater" asks whether the rankings *agree* (the question the dashboard asks).
+    alpha : float, default 0.05
+        Level used for ``conclusive``.
+
+    Returns
+    -------
+    KendallResult
+
+    Examples
+    --------
+    >>> r = kendall_tau([0.1, 0.2, 0.3], [3.1, 3.5, 4.0])
+    >>> r.tau, round(r.p_value, 4), r.conclusive
+    (1.0, 0.1667, False)
+    """
+    x, y = _paired(x, y)
+    n = int(x.size)
+    if n < 2:
+        return KendallResult(
+            math.nan, math.nan, n, "none", alternative, 1.0, False,
+            f"Kendall's tau needs at least 2 model versions; got {n}.",
+        )  # fmt: skip
+    ties = np.unique(x).size < n or np.unique(y).size < n
+    method = "asymptotic" if ties else "exact"
+    res = _st.kendalltau(x, y, method=method, alternative=alternative)
+    one_sided = alternative != "two-sided"
+    min_p = min(1.0, (1.0 if one_sided else 2.0) / math.factorial(n))
+    conclusive = n >= 3 and min_p <= alpha
+    tau, p = float(res.statistic), float(res.pvalue)
+    if conclusive:
+        note = f"tau = {tau:.2f} over {n} model versions ({method} p = {p:.3g})."
+    else:
+        fraction = f"1/{math.factorial(n) // (1 if one_sided else 2)}"
+        note = (
+            f"With {n} model versions even perfect agreement has p = {fraction} "
+            f"({min_p:.3g}): too few versions to conclude anything; "
+            "read tau as a description, not as evidence."
+        )
+    return KendallResult(tau, p, n, method, alternative, min_p, conclusive, note)
+
+
+def sample_ratio_mismatch(counts, weights, *, threshold=0.001) -> SampleRatioMismatch:
+    r"""Chi-square goodness-of-fit of enrolled counts per arm against the arm weights.
+
+    .. math:: \chi^2 = \sum_a (O_a - E_a)^2 / E_a, \quad E_a = N w_a / \sum w
+
+    with k - 1 degrees of freedom. A p-value below ``threshold`` (0.001, the usual
+    sample-ratio-mismatch alarm level) flags a broken assignment.
+
+    Parameters
+    ----------
+    counts : array_like of int, shape (n_arms,)
+        Participants enrolled per arm.
+    weights : array_like, shape (n_arms,)
+        Arm weights (any positive scale).
+    threshold : float, default 0.001
+
+    Returns
+    -------
+    SampleRatioMismatch
+
+    Examples
+    --------
+    >>> sample_ratio_mismatch([500, 500], [1, 1]).mismatch
+    False
+    >>> sample_ratio_mismatch([600, 400], [1, 1]).mismatch
+    True
+    """
+    observed = np.asarray(counts, dtype=np.float64).ravel()
+    weights = np.asarray(weights, dtype=np.float64).ravel()
+    if observed.shape != weights.shape or observed.size < 2:
+        raise ValueError("need one count and one weight per arm, for at least two arms")
+    if np.any(weights <= 0) or np.any(observed < 0):
+        raise ValueError("weights must be positive and counts non-negative")
+    total = observed.sum()
+    if total == 0:
+        expected = np.zeros_like(weights)
+        return SampleRatioMismatch(
+            math.nan, math.nan, tuple(int(c) for c in observed), tuple(expected), False, threshold
+        )
+    expected = total * weights / weights.sum()
+    chi2, p = _st.chisquare(observed, expected)
+    return SampleRatioMismatch(
+        float(chi2),
+        float(p),
+        tuple(int(c) for c in observed),
+        tuple(float(e) for e in expected),
+        bool(p < threshold),
+        threshold,
+    )
