@@ -22,7 +22,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	mkdir -p var/static
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py demo
+	DEBUG=1 $(BIN)/python manage.py demo --if-empty
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite, on the database DATABASE_URL names (SQLite when unset).

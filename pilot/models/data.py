@@ -20,7 +20,7 @@ class Extract(models.Model):
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     name = models.CharField(max_length=255)
-    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's uncompressed bytes.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     rows_read = models.PositiveIntegerField(default=0)
     rows_imported = models.PositiveIntegerField(default=0)
@@ -45,6 +45,13 @@ class Extract(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="extract_progress_max_100"
             ),
+            # The same file (kind + checksum) is imported at most once; refused attempts
+            # of the same file may be recorded any number of times.
+            models.UniqueConstraint(
+                fields=["kind", "checksum"],
+                condition=models.Q(status="imported"),
+                name="extract_imported_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -62,7 +69,6 @@ class Interaction(models.Model):
 
     key = models.CharField(
         max_length=64,
-        unique=True,
         help_text="Natural key: the extract's event_id, or a hash of visitor, recipe, event, time.",
     )
     visitor = models.ForeignKey(
@@ -74,6 +80,7 @@ class Interaction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="interactions",
+        db_index=False,  # the (person, timestamp) index serves person lookups
     )
     recipe = models.ForeignKey(
         "pilot.Recipe", on_delete=models.PROTECT, related_name="interactions"
@@ -87,6 +94,9 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["timestamp"]
+        # A constraint rather than unique=True: the same unique index (the conflict target
+        # of the import's INSERT ... ON CONFLICT (key)), without PostgreSQL's extra LIKE index.
+        constraints = [models.UniqueConstraint(fields=["key"], name="interaction_unique_key")]
         indexes = [
             models.Index(fields=["timestamp"], name="interaction_timestamp"),
             models.Index(fields=["person", "timestamp"], name="interaction_person_time"),

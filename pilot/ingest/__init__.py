@@ -1,0 +1,11 @@
+"""Data extracts in: recipes, people, identities and web interactions (docs/data.md).
+
+The one entry point is ``import_extract(kind, path, ...) -> Extract``; the management
+command, the staff upload page and the demo all go through it.
+"""
+
+from pilot.ingest.formats import FORMATS, KINDS
+from pilot.ingest.reader import ExtractError
+from pilot.ingest.run import import_extract, report_lines
+
+__all__ = ["FORMATS", "KINDS", "ExtractError", "import_extract", "report_lines"]

@@ -1,0 +1,142 @@
+"""Recipes extract -> Recipe rows, created or updated in place by ``recipe_id``."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.utils import timezone
+
+from pilot.ingest.common import (
+    Context,
+    batched,
+    parse_labels,
+    unknown_words_warning,
+    whole_number,
+)
+from pilot.ingest.formats import FORMATS, split_list
+from pilot.ingest.validate import Check
+from pilot.ingredients import derive_diet_labels, ingredient_table, lookup, normalise
+from pilot.models import Recipe
+
+MAX_MINUTES = 7 * 24 * 60
+
+
+def duplicate_reason(first_line: int, column: str) -> str:
+    return f"duplicate key: the same {column} as line {first_line}"
+
+
+class RecipeImporter:
+    """Upsert recipes; derive diet labels from the ingredient table when none are given."""
+
+    fmt = FORMATS["recipes"]
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.first_line: dict[str, int] = {}
+        self.counts = Counter()
+        self.unknown_ingredients = Counter()
+        self.contradictions: list[str] = []
+        self.unknown_labels = Counter()
+        self.table = ingredient_table()
+
+    def process(self, check: Check) -> None:
+        rows = check.rows
+        parsed: dict[str, dict] = {}
+        for position in range(len(rows)):
+            if not check.ok[position]:
+                continue
+            row = rows.iloc[position]
+            recipe_id = row["recipe_id"].strip()
+            line = int(check.lines[position])
+            if recipe_id in self.first_line:
+                check.reject_at(
+                    position,
+                    "recipe_id",
+                    duplicate_reason(self.first_line[recipe_id], "recipe_id"),
+                    recipe_id,
+                    summary="duplicate key",
+                )
+                continue
+            fields = {"title": row["title"].strip()}
+            if self.ctx.has_column("description"):
+                fields["description"] = row["description"].strip()
+            if self.ctx.has_column("ingredients"):
+                fields["ingredients"] = [normalise(i) for i in split_list(row["ingredients"])]
+            if self.ctx.has_column("tags"):
+                fields["tags"] = [tag.lower() for tag in split_list(row["tags"])]
+            if self.ctx.has_column("minutes"):
+                text = row["minutes"].strip()
+                minutes = whole_number(text) if text else None
+                if text and (minutes is None or not 0 <= minutes <= MAX_MINUTES):
+                    check.reject_at(
+                        position,
+                        "minutes",
+                        f"not a whole number of minutes from 0 to {MAX_MINUTES}",
+                        text,
+                    )
+                    continue
+                fields["minutes"] = minutes
+            labels_cell = row["diet_labels"] if self.ctx.has_column("diet_labels") else ""
+            labels, unknown = parse_labels(labels_cell)
+            self.unknown_labels.update(unknown)
+            fields["diet_labels"] = labels if labels_cell.strip() else None
+            self.first_line[recipe_id] = line
+            parsed[recipe_id] = fields
+        self._write(parsed)
+
+    def _write(self, parsed: dict[str, dict]) -> None:
+        now = timezone.now()
+        for ids in batched(parsed):
+            existing = {r.external_id: r for r in Recipe.objects.filter(external_id__in=ids)}
+            new, changed, changed_fields = [], [], set()
+            for recipe_id in ids:
+                fields = parsed[recipe_id]
+                recipe = existing.get(recipe_id) or Recipe(external_id=recipe_id)
+                ingredients = fields.get("ingredients", recipe.ingredients)
+                if fields["diet_labels"] is None:
+                    self.counts["diet labels derived from ingredients"] += 1
+                    fields["diet_labels"] = derive_diet_labels(ingredients, self.table)
+                    for ingredient in ingredients:
+                        if lookup(ingredient, self.table) is None:
+                            self.unknown_ingredients[ingredient] += 1
+                else:
+                    self._cross_check(recipe_id, fields["diet_labels"], ingredients)
+                if recipe.pk is None:
+                    for name, value in fields.items():
+                        setattr(recipe, name, value)
+                    new.append(recipe)
+                    continue
+                diff = {n for n, v in fields.items() if getattr(recipe, n) != v}
+                if diff:
+                    for name in diff:
+                        setattr(recipe, name, fields[name])
+                    recipe.updated_at = now
+                    changed.append(recipe)
+                    changed_fields |= diff
+                else:
+                    self.counts["unchanged"] += 1
+            Recipe.objects.bulk_create(new)
+            if changed:
+                Recipe.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"])
+            self.counts["created"] += len(new)
+            self.counts["updated"] += len(changed)
+
+    def _cross_check(self, recipe_id: str, labels: list[str], ingredients: list[str]) -> None:
+        """Warn (not reject) when a given label contradicts the ingredient table."""
+        for ingredient in ingredients:
+            breaks = lookup(ingredient, self.table) or frozenset()
+            clash = sorted(breaks & set(labels))
+            if clash:
+                self.counts["labels contradicting the ingredient table"] += 1
+                if len(self.contradictions) < 50:
+                    self.contradictions.append(
+                        f"{recipe_id}: labelled {', '.join(clash)} but contains {ingredient}"
+                    )
+
+    def finish(self) -> dict:
+        self.ctx.warnings += unknown_words_warning("diet labels", self.unknown_labels)
+        return {
+            "counts": dict(self.counts),
+            "unknown_ingredients": self.unknown_ingredients.most_common(50),
+            "label_contradictions": self.contradictions,
+        }

@@ -1,0 +1,118 @@
+"""The staff data pages: upload (staff only), extract report and status, rejects CSV, Data page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pilot.ingest import import_extract
+from pilot.ingest.progress import write_progress
+from pilot.models import Extract, Interaction
+
+from .conftest import RECIPES, interactions_csv, write
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, kind, name, text):
+    data = {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), "text/csv")}
+    return client.post(reverse("data-upload"), data)
+
+
+def test_staff_upload_runs_the_import_inline(client, staff_user, folder, settings):
+    settings.JOBS_INLINE = True
+    client.force_login(staff_user)
+    response = upload(client, "recipes", "recipes.csv", RECIPES)
+    extract = Extract.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("data-extract", args=[extract.pk])
+    assert (extract.status, extract.rows_imported, extract.name) == ("imported", 3, "recipes.csv")
+    assert extract.uploaded_by == staff_user
+    assert list((folder / "var" / "uploads").iterdir())[0].name.endswith("-recipes.csv")
+    page = client.get(response["Location"])
+    assert b"IMPORTED - 3 rows read, 3 imported, 0 rejected" in page.content
+
+
+def test_uploading_the_same_file_twice_is_recorded_and_changes_nothing(client, staff_user, folder):
+    client.force_login(staff_user)
+    upload(client, "recipes", "recipes.csv", RECIPES)
+    upload(client, "recipes", "again.csv", RECIPES)
+    first, repeat = Extract.objects.order_by("pk")
+    assert repeat.status == "rejected"
+    assert f"already imported as extract #{first.pk}" in repeat.error
+
+
+def test_upload_is_refused_to_analysts_and_anonymous(client, analyst_user, folder):
+    assert client.get(reverse("data-upload")).status_code == 302  # to the login page
+    assert upload(client, "recipes", "r.csv", RECIPES).status_code == 302
+    client.force_login(analyst_user)
+    assert client.get(reverse("data-upload")).status_code == 403
+    assert upload(client, "recipes", "r.csv", RECIPES).status_code == 403
+    assert client.get(reverse("data-home")).status_code == 403
+    assert not Extract.objects.exists()
+
+
+def test_an_upload_without_a_file_shows_the_form_again(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post(reverse("data-upload"), {"kind": "recipes"})
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+
+
+def test_the_status_endpoint_reports_progress(client, staff_user, folder):
+    client.force_login(staff_user)
+    running = Extract.objects.create(kind="interactions", name="big.csv", status="running")
+    write_progress(running.pk, 42, "420,000 rows read")
+    state = client.get(reverse("data-extract-status", args=[running.pk])).json()
+    assert state == {
+        "status": "running",
+        "done": False,
+        "percent": 42,
+        "message": "420,000 rows read",
+        "rows_read": 0,
+        "rows_imported": 0,
+        "rows_rejected": 0,
+    }
+    page = client.get(reverse("data-extract", args=[running.pk]))
+    assert b"extract_progress.js" in page.content and b"<progress" in page.content
+
+
+def test_rejects_download_as_csv(client, staff_user, folder, catalog, settings):
+    settings.IMPORT_MAX_REJECT_SHARE = 0.5
+    rows = ["V1,R1,view,2026-01-01T10:00:00Z,E1,", "V1,R9,view,2026-01-01T10:00:00Z,E2,"]
+    extract = import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    client.force_login(staff_user)
+    response = client.get(reverse("data-extract-rejects", args=[extract.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines() == [
+        "file,line,column,reason,value",
+        "i.csv,3,recipe_id,unknown recipe id (import the recipes extract first),R9",
+    ]
+
+
+def test_the_data_page_shows_extracts_gaps_and_identities(client, staff_user, folder, catalog):
+    rows = ["V1,R1,view,2026-01-01T10:00:00Z,E1,", "V2,R2,cook,2026-01-05T10:00:00Z,E2,"]
+    import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    import_extract("identities", write(folder, "ids.csv", "visitor_id,customer_id\nV1,C1\n"))
+    client.force_login(staff_user)
+    response = client.get(reverse("data-home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "True date range: <strong>2026-01-01</strong> to <strong>2026-01-05</strong>" in html
+    assert "2026-01-02 to 2026-01-04" in html  # the gap, named
+    assert "50.0%" in html  # one of two interactions resolved
+    assert "js/plotly.min.js" in html and "cdn" not in html.lower()
+    assert "i.csv" in html and "ids.csv" in html
+    assert Interaction.objects.count() == 2
+
+
+def test_the_data_page_renders_empty(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("data-home"))
+    assert response.status_code == 200
+    assert b"No interactions imported yet" in response.content
+
+
+def test_an_unknown_extract_gives_404(client, staff_user):
+    client.force_login(staff_user)
+    for name in ("data-extract", "data-extract-status", "data-extract-rejects"):
+        assert client.get(reverse(name, args=[999])).status_code == 404
