@@ -22,8 +22,8 @@ venv: $(STAMP)
 run: $(STAMP)
 	mkdir -p var/static
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py demo --if-empty
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo --if-empty
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite, on the database DATABASE_URL names (SQLite when unset).
 test: $(STAMP) chromium

@@ -34,6 +34,10 @@ cost nothing at selection time and shrink the product. Already-seen items are se
 from __future__ import annotations
 
 import math
+import os
+import queue
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,6 +57,7 @@ def topk_dot(
     banned=None,
     user_group=None,
     block_size=None,
+    num_threads=1,
 ):
     """Best ``k`` items per user by dot product, honouring exclusions and group bans.
 
@@ -80,7 +85,12 @@ def topk_dot(
         one row; when ``banned`` has one row it applies to every user.
     block_size : int, optional
         Users scored at once. Defaults to a block of about 32 MB of scores; memory use is
-        about ``block_size * n_items * 4`` bytes whatever the number of users.
+        about ``block_size * n_items * 4`` bytes per thread whatever the number of users.
+    num_threads : int
+        Threads scoring blocks of users side by side (``0``: one per CPU). numpy releases
+        the GIL in the product and the selection, so threads use several cores; the result
+        does not depend on this. Keep BLAS itself on one thread (``OPENBLAS_NUM_THREADS=1``
+        or ``threadpoolctl``) to avoid oversubscription.
 
     Returns
     -------
@@ -109,6 +119,7 @@ def topk_dot(
     k = _check_k(k)
     exclude = _check_exclude(exclude, (n_users, n_items))
     groups = _user_groups(banned, user_group, n_users, n_items)
+    n_threads = _check_threads(num_threads)
 
     out_idx = np.full((n_users, k), -1, dtype=np.int64)
     out_scores = np.full((n_users, k), -np.inf, dtype=np.float32)
@@ -124,33 +135,22 @@ def topk_dot(
             layout = _Layout(n_allowed, k)
             rows = _rows_per_block(block_size, layout.width, group_users.size)
             plans.append((group_users, allowed, layout, rows))
-    # Two buffers reused by every group: fresh memory costs page faults on each first touch.
+    # Buffers reused by every group (fresh memory costs a page fault on each first touch):
+    # the factors of one group's allowed items, and one score block per thread.
     factor_buffer = np.empty(
         max((p[2].width for p in plans), default=0) * items_t.shape[0], dtype=np.float32
     )
-    score_buffer = np.empty(max((p[2].width * p[3] for p in plans), default=0), np.float32)
+    score_size = max((p[2].width * p[3] for p in plans), default=0)
+    free_buffers = queue.SimpleQueue()
+    for _ in range(n_threads):
+        free_buffers.put(np.empty(score_size, dtype=np.float32))
 
-    for group_users, allowed, layout, rows in plans:
-        n_allowed = layout.n_items
-        # Factors of the allowed items only, padded with zero columns to the layout width;
-        # the padding columns of each score block are set to -inf below.
-        group_items_t = factor_buffer[: items_t.shape[0] * layout.width]
-        group_items_t = group_items_t.reshape(items_t.shape[0], layout.width)
-        group_items_t[:, n_allowed:] = 0.0
-        if allowed is None:
-            group_items_t[:, :n_allowed] = items_t
-        else:
-            np.take(items_t, allowed, axis=1, out=group_items_t[:, :n_allowed])
-        column_of = None
-        if allowed is not None and exclude is not None:
-            column_of = np.full(n_items, -1, dtype=np.int64)
-            column_of[allowed] = np.arange(n_allowed)
-
-        for start in range(0, group_users.size, rows):
-            block_users = group_users[start : start + rows]
-            block = score_buffer[: block_users.size * layout.width].reshape(-1, layout.width)
+    def score_block(block_users, group_items_t, allowed, column_of, layout):
+        buffer = free_buffers.get()
+        try:
+            block = buffer[: block_users.size * layout.width].reshape(-1, layout.width)
             np.matmul(users[block_users], group_items_t, out=block)
-            block[:, n_allowed:] = -np.inf
+            block[:, layout.n_items :] = -np.inf
             if exclude is not None:
                 ex_rows, ex_cols = _excluded_entries(exclude, block_users)
                 if column_of is not None:
@@ -159,10 +159,39 @@ def topk_dot(
                     ex_rows, ex_cols = ex_rows[keep], ex_cols[keep]
                 block[ex_rows, ex_cols] = -np.inf
             idx, scores = _select(block, k, layout)
-            if allowed is not None:
-                idx = np.where(idx >= 0, allowed[np.maximum(idx, 0)], -1)
-            out_idx[block_users] = idx
-            out_scores[block_users] = scores
+        finally:
+            free_buffers.put(buffer)
+        if allowed is not None:
+            idx = np.where(idx >= 0, allowed[np.maximum(idx, 0)], -1)
+        out_idx[block_users] = idx
+        out_scores[block_users] = scores
+
+    with ThreadPoolExecutor(n_threads) if n_threads > 1 else nullcontext() as pool:
+        for group_users, allowed, layout, rows in plans:
+            n_allowed = layout.n_items
+            # Factors of the allowed items only, padded with zero columns to the layout
+            # width; the padding columns of each score block are set to -inf.
+            group_items_t = factor_buffer[: items_t.shape[0] * layout.width]
+            group_items_t = group_items_t.reshape(items_t.shape[0], layout.width)
+            group_items_t[:, n_allowed:] = 0.0
+            if allowed is None:
+                group_items_t[:, :n_allowed] = items_t
+            else:
+                np.take(items_t, allowed, axis=1, out=group_items_t[:, :n_allowed])
+            column_of = None
+            if allowed is not None and exclude is not None:
+                column_of = np.full(n_items, -1, dtype=np.int64)
+                column_of[allowed] = np.arange(n_allowed)
+
+            blocks = [group_users[i : i + rows] for i in range(0, group_users.size, rows)]
+            args = (group_items_t, allowed, column_of, layout)
+            if pool is None:
+                for block_users in blocks:
+                    score_block(block_users, *args)
+            else:
+                # Wait for the whole group: the next one reuses the factor buffer.
+                for done in [pool.submit(score_block, b, *args) for b in blocks]:
+                    done.result()
     return out_idx, out_scores
 
 
@@ -293,6 +322,12 @@ def _check_k(k):
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
         raise ValueError(f"k must be a non-negative integer, got {k!r}")
     return int(k)
+
+
+def _check_threads(num_threads):
+    if isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads < 0:
+        raise ValueError(f"num_threads must be a non-negative integer, got {num_threads!r}")
+    return num_threads or os.cpu_count() or 1
 
 
 def _check_exclude(exclude, shape):

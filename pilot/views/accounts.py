@@ -93,8 +93,8 @@ logout_view = auth_views.LogoutView.as_view()
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", login_view, name="login"),
-    path("logout/", logout_view, name="logout"),
+    path("accounts/login/", login_view, name="login"),
+    path("accounts/logout/", logout_view, name="logout"),
     path("signin/", request_link, name="signin-request"),
     path("signin/sent/", link_sent, name="signin-sent"),
     path("signin/renew/", renew_link, name="signin-renew"),

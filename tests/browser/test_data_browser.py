@@ -17,7 +17,7 @@ INTERACTIONS = (
 
 
 def sign_in(page, base_url, user):
-    page.goto(base_url + "/login/")
+    page.goto(base_url + "/accounts/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill("pw-for-tests-1")
     page.get_by_role("button", name="Sign in", exact=True).click()

@@ -12,7 +12,7 @@ PASSWORD = "pw-for-tests-1"  # the one tests/conftest.py's make_user gives every
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(base_url + "/login/")
+    page.goto(base_url + "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
@@ -39,14 +39,14 @@ def test_staff_user_signs_in_reaches_staff_home_and_signs_out(live_server, page,
     sign_out(page, live_server.url)
     response = page.goto(live_server.url + "/staff/")
     assert response.status == 200
-    expect(page).to_have_url(live_server.url + "/login/?next=/staff/")
+    expect(page).to_have_url(live_server.url + "/accounts/login/?next=/staff/")
 
 
 def test_wrong_password_is_refused(live_server, page, staff_user):
     sign_in(page, live_server.url, staff_user.username, password="not-the-password")
-    expect(page).to_have_url(live_server.url + "/login/")
+    expect(page).to_have_url(live_server.url + "/accounts/login/")
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")
-    assert page.goto(live_server.url + "/staff/").url.endswith("/login/?next=/staff/")
+    assert page.goto(live_server.url + "/staff/").url.endswith("/accounts/login/?next=/staff/")
 
 
 def test_analyst_reaches_the_dashboard_but_not_staff_home(live_server, page, analyst_user, study):
@@ -65,11 +65,11 @@ def test_analyst_reaches_the_dashboard_but_not_staff_home(live_server, page, ana
 
     # Signing out takes a POST: a plain GET of /logout/ is refused and keeps the session.
     # (page.request shares the browser's cookies; an empty 405 body is no page to navigate to).
-    assert page.request.get(live_server.url + "/logout/").status == 405
+    assert page.request.get(live_server.url + "/accounts/logout/").status == 405
     assert page.goto(live_server.url + "/dashboard/").status == 200
     sign_out(page, live_server.url)
     page.goto(live_server.url + "/dashboard/")
-    expect(page).to_have_url(live_server.url + "/login/?next=/dashboard/")
+    expect(page).to_have_url(live_server.url + "/accounts/login/?next=/dashboard/")
 
 
 def test_a_user_without_a_role_is_told_to_ask_the_pilot_team(live_server, page):

@@ -65,7 +65,7 @@ def test_it_matches_brute_force(
     forbidden = banned[user_group] | exclude.toarray().astype(bool)
     expected = brute_force(users @ items.T, k, forbidden)
 
-    for block_size in (None, 1, 7):
+    for block_size, num_threads in ((None, 1), (1, 1), (7, 1), (3, 2), (None, 0)):
         got = topk_dot(
             users,
             items,
@@ -74,6 +74,7 @@ def test_it_matches_brute_force(
             banned=banned,
             user_group=user_group,
             block_size=block_size,
+            num_threads=num_threads,
         )
         assert got[0].dtype == np.int64 and got[1].dtype == np.float32
         assert_same(got, expected)
@@ -207,6 +208,7 @@ def test_from_scores_does_not_modify_its_input():
         ({"banned": np.zeros((2, 5), dtype=bool), "user_group": np.array([0, 1, 1])}, ValueError),
         ({"user_group": np.array([0, 0, 0])}, ValueError),
         ({"block_size": 0}, ValueError),
+        ({"num_threads": -1}, ValueError),
     ],
 )
 def test_it_rejects_bad_arguments(kwargs, error):
