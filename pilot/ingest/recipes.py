@@ -17,6 +17,7 @@ from pilot.ingest.formats import FORMATS, split_list
 from pilot.ingest.validate import Check
 from pilot.ingredients import derive_diet_labels, ingredient_table, lookup, normalise
 from pilot.models import Recipe
+from pilot.tags import normalise_tag
 
 MAX_MINUTES = 7 * 24 * 60
 
@@ -37,6 +38,7 @@ class RecipeImporter:
         self.unknown_ingredients = Counter()
         self.contradictions: list[str] = []
         self.unknown_labels = Counter()
+        self.unknown_tags = Counter()
         self.table = ingredient_table()
 
     def process(self, check: Check) -> None:
@@ -63,7 +65,13 @@ class RecipeImporter:
             if self.ctx.has_column("ingredients"):
                 fields["ingredients"] = [normalise(i) for i in split_list(row["ingredients"])]
             if self.ctx.has_column("tags"):
-                fields["tags"] = [tag.lower() for tag in split_list(row["tags"])]
+                fields["tags"] = []
+                for raw in split_list(row["tags"]):
+                    tag, known = normalise_tag(raw)
+                    if not known:
+                        self.unknown_tags[tag] += 1
+                    if tag not in fields["tags"]:
+                        fields["tags"].append(tag)
             if self.ctx.has_column("minutes"):
                 text = row["minutes"].strip()
                 minutes = whole_number(text) if text else None
@@ -135,6 +143,7 @@ class RecipeImporter:
 
     def finish(self) -> dict:
         self.ctx.warnings += unknown_words_warning("diet labels", self.unknown_labels)
+        self.ctx.warnings += unknown_words_warning("tags", self.unknown_tags)
         return {
             "counts": dict(self.counts),
             "unknown_ingredients": self.unknown_ingredients.most_common(50),

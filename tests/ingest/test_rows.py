@@ -220,3 +220,18 @@ def test_unknown_diet_words_are_kept_with_a_warning(folder):
         "age bands not known to the recommender, kept as written: '30-39' x1",
         "restrictions not known to the recommender, kept as written: 'kosher' x1",
     ]
+
+
+def test_bare_tags_get_their_category_and_unknown_ones_are_reported(folder):
+    text = (
+        "recipe_id,title,tags\n"
+        "R1,Pudding,British|Dessert|Xmas|winter\n"
+        'R2,Chili,"cuisine:Mexican|Course: Main|one-pot|fall"\n'
+    )
+    extract = import_extract("recipes", write(folder, "r.csv", text))
+    tags = dict(Recipe.objects.values_list("external_id", "tags"))
+    assert tags["R1"] == ["cuisine:british", "course:dessert", "holiday:christmas", "season:winter"]
+    assert tags["R2"] == ["cuisine:mexican", "course:main", "one-pot", "season:autumn"]
+    assert extract.report["warnings"] == [
+        "tags not known to the recommender, kept as written: 'one-pot' x1"
+    ]
