@@ -73,7 +73,9 @@ def test_it_refuses_a_recipe_twice_in_one_batch(batch, participant, recipes):
         recommend(batch, participant, recipes[0], 2)
 
 
-def test_it_allows_the_same_recipe_for_another_participant(batch, participant, other_participant, recipes):
+def test_it_allows_the_same_recipe_for_another_participant(
+    batch, participant, other_participant, recipes
+):
     recommend(batch, participant, recipes[0], 1)
     recommend(batch, other_participant, recipes[0], 1)
     assert Recommendation.objects.filter(recipe=recipes[0]).count() == 2

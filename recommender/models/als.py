@@ -9,13 +9,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.data import Interactions
-from recommender.models.base import N_EVIDENCE, Contributions, Recommender
-from recommender.topk import topk_dot
+from recommender.models.base import _AdditiveExplanation, _FactorScores, _SideFeatureModel
 
 __all__ = ["ALS"]
 
 
-class ALS(Recommender):
+class ALS(_AdditiveExplanation, _FactorScores, _SideFeatureModel):
     """Alternating least squares matrix factorisation with additive explanations.
 
     Trained with ``implicit.cpu.als.AlternatingLeastSquares`` on the (augmented) weight
@@ -44,14 +43,10 @@ class ALS(Recommender):
         Seed of the initial factors.
     num_threads : int
         implicit's threads (0 = all cores). BLAS is limited to one thread during fit.
-    user_features, item_features : tuple of str
-        Side-feature columns folded into the matrix (:mod:`recommender.models.features`).
-    feature_weight : float
-        Weight of a side-feature entry.
-    segment_col, restrictions_col : str
-        Columns of the ``user_features`` frame that group users for cold-start popularity.
-    min_group_users : int
-        Smallest group (users with history) whose popularity is used for cold start.
+    user_features, item_features, feature_weight, segment_col, restrictions_col,
+    min_group_users
+        Keyword-only: side features folded into the matrix and cold-start groups, shared by
+        the personalised models (``recommender.models.base._SideFeatureModel``).
 
     Attributes
     ----------
@@ -73,13 +68,9 @@ class ALS(Recommender):
         use_cg: bool = True,
         random_state: int = 0,
         num_threads: int = 0,
-        user_features: tuple[str, ...] = (),
-        item_features: tuple[str, ...] = (),
-        feature_weight: float = 1.0,
-        segment_col: str = "segment",
-        restrictions_col: str = "restrictions",
-        min_group_users: int = 5,
+        **shared: Any,
     ):
+        super().__init__(**shared)
         self.factors = factors
         self.regularization = regularization
         self.alpha = alpha
@@ -87,12 +78,6 @@ class ALS(Recommender):
         self.use_cg = use_cg
         self.random_state = random_state
         self.num_threads = num_threads
-        self.user_features = user_features
-        self.item_features = item_features
-        self.feature_weight = feature_weight
-        self.segment_col = segment_col
-        self.restrictions_col = restrictions_col
-        self.min_group_users = min_group_users
 
     def _fit(self, interactions: Interactions, matrix: sp.csr_matrix) -> None:
         from implicit.cpu.als import AlternatingLeastSquares
@@ -122,16 +107,6 @@ class ALS(Recommender):
         super()._index_vocabularies()
         self._yty = None
 
-    def _topk(self, rows, k, exclude, banned, user_group):
-        return topk_dot(
-            self.user_factors_[rows],
-            self.item_factors_,
-            k,
-            exclude=exclude,
-            banned=banned,
-            user_group=user_group,
-        )
-
     def _contribution_parts(
         self, row: int, cols: Sequence[int]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -154,55 +129,3 @@ class ALS(Recommender):
         solved = np.linalg.solve(a, targets.T)  # (factors, m)
         contributions = confidence[:, None] * (factors @ solved)
         return hist, contributions[: hist.size], feats, contributions[hist.size :]
-
-    def _explain(self, rows, idx, scores):
-        out = []
-        for row, item_row, score_row in zip(rows, idx, scores, strict=True):
-            cols = item_row[item_row >= 0]
-            if cols.size == 0:
-                out.append([])
-                continue
-            hist, contrib, _, feat_contrib = self._contribution_parts(int(row), cols)
-            per_slot = []
-            for j in range(cols.size):
-                column = contrib[:, j]
-                total = float(score_row[j])
-                if total <= 0:
-                    total = float(np.abs(column).sum() + np.abs(feat_contrib[:, j]).sum()) or 1.0
-                order = np.argsort(-column, kind="stable")[:N_EVIDENCE]
-                per_slot.append(
-                    [(int(hist[i]), float(column[i] / total)) for i in order if column[i] > 0]
-                )
-            out.append(per_slot)
-        return out
-
-    def contributions(self, user: Any, item: Any) -> Contributions:
-        """Additive explanation of ``score(user, item)`` (implicit's ``explain``).
-
-        Raises
-        ------
-        KeyError
-            If the user or the item is unknown to the model.
-        """
-        self._check_fitted()
-        row = int(self._users.positions([user])[0])
-        col = int(self._items.positions([item])[0])
-        if row < 0 or col < 0:
-            raise KeyError(user if row < 0 else item)
-        hist, contrib, feats, feat_contrib = self._contribution_parts(row, [col])
-        score = float(self.user_factors_[row] @ self.item_factors_[col])
-        items = sorted(
-            (
-                (self.item_ids_[h].item(), float(c))
-                for h, c in zip(hist, contrib[:, 0], strict=True)
-            ),
-            key=lambda pair: -pair[1],
-        )
-        features = sorted(
-            (
-                (str(self.user_feature_names_[f]), float(c))
-                for f, c in zip(feats, feat_contrib[:, 0], strict=True)
-            ),
-            key=lambda pair: -pair[1],
-        )
-        return Contributions(score=score, items=items, features=features)

@@ -25,7 +25,10 @@ Reason codes
     A personalised model asked about a user it does not know or who has no history: the
     items most popular among training users with the same segment and restrictions
     (falling back to the same segment, the same restrictions, then everyone, whichever
-    first has ``min_group_users`` users with history). Same evidence as popularity.
+    first has ``min_group_users`` users with history). Same evidence as popularity. The
+    sentence names the group ("Popular with people who eat vegetarian"); when the user's
+    restrictions filtered the list but did not choose the group, it says so ("Popular with
+    everyone; nut-free and vegetarian recipes only"), as for the popularity codes.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from recommender.catalog import Catalog, normalize_labels
 from recommender.data import EVENT_VERBS, Interactions, _IdIndex
 from recommender.models.features import augment, encode_features, group_keys, restriction_key
 from recommender.serialize import read_npz, write_npz
-from recommender.topk import topk_from_scores
+from recommender.topk import topk_dot, topk_from_scores
 
 __all__ = ["Contributions", "Recommendation", "Recommendations", "Recommender", "load"]
 
@@ -52,6 +55,20 @@ N_EVIDENCE = 3
 N_NAMED = 2
 #: Bytes of dense scores held at once when a model scores blocks of users.
 _BLOCK_BYTES = 32 * 2**20
+
+#: Keyword parameters that group training users for cold-start popularity (every model):
+#: name -> (default, annotation).
+GROUP_PARAMS: dict[str, tuple[Any, str]] = {
+    "segment_col": ("segment", "str"),
+    "restrictions_col": ("restrictions", "str"),
+    "min_group_users": (5, "int"),
+}
+#: Keyword parameters of the side features folded into the matrix (personalised models).
+FEATURE_PARAMS: dict[str, tuple[Any, str]] = {
+    "user_features": ((), "tuple[str, ...]"),
+    "item_features": ((), "tuple[str, ...]"),
+    "feature_weight": (1.0, "float"),
+}
 
 
 @dataclass(frozen=True)
@@ -279,9 +296,14 @@ def _join(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _diet_words(restrictions: str | None) -> str:
+    """``"nut_free,vegetarian"`` -> ``"nut-free and vegetarian"`` (``""`` for none)."""
+    return _join([_pretty_label(x) for x in restrictions.split(",")]) if restrictions else ""
+
+
 def group_sentence(segment: str | None, restrictions: str | None) -> str:
     """Sentence for popularity within a group ("Popular with people who eat vegetarian")."""
-    diet = _join([_pretty_label(x) for x in restrictions.split(",")]) if restrictions else ""
+    diet = _diet_words(restrictions)
     if segment and diet:
         return f"Popular with people in {segment} who eat {diet}"
     if segment:
@@ -291,11 +313,37 @@ def group_sentence(segment: str | None, restrictions: str | None) -> str:
     return "Popular with everyone"
 
 
+def filtered_sentence(sentence: str, restrictions: str, group_restrictions: str | None) -> str:
+    """A popularity sentence that says when the list was filtered by the user's diet.
+
+    When the user has restrictions but the group the popularity comes from was not chosen
+    by them (no training users with those restrictions are known, or too few), the list is
+    still filtered by them, and the sentence says so: "Popular with everyone; nut-free and
+    vegetarian recipes only". Otherwise the sentence is returned unchanged.
+    """
+    if restrictions and group_restrictions != restrictions:
+        return f"{sentence}; {_diet_words(restrictions)} recipes only"
+    return sentence
+
+
 class Recommender:
     """Base class: vocabularies, filters, cold start, explanations, save/load.
 
-    Subclasses define ``__init__`` with every parameter as a keyword (stored unchanged),
+    Subclasses define ``__init__`` with their own parameters as keywords (stored unchanged)
+    and ``**shared``, passed on to ``super().__init__(**shared)``, which stores the shared
+    parameters of ``_shared_params`` (defaults filled in; unknown names raise
+    ``TypeError``). The shared parameters are added to the subclass's ``__init__``
+    signature as keyword-only parameters, so ``inspect.signature``, ``help()``,
+    :meth:`get_params` and :func:`load` see every parameter. Subclasses also define
     ``_fit(interactions, matrix)`` and, when personalised, ``_topk`` and ``_explain``.
+
+    Parameters
+    ----------
+    segment_col, restrictions_col : str
+        Columns of the ``user_features`` frame passed to ``fit`` that give each training
+        user's segment and restrictions (cold-start groups, see the module docstring).
+    min_group_users : int
+        Smallest group (users with history) whose popularity is used for cold start.
     """
 
     #: Personalised models send users without history to the cold-start path.
@@ -318,10 +366,33 @@ class Recommender:
         "data_fingerprint_",
     )
     _registry: ClassVar[dict[str, type[Recommender]]] = {}
+    #: Keyword parameters every instance takes beyond its class's own: name -> (default,
+    #: annotation), in the order :meth:`get_params` lists them after the class's own.
+    _shared_params: ClassVar[dict[str, tuple[Any, str]]] = GROUP_PARAMS
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
-        Recommender._registry[cls.__name__] = cls
+        if not cls.__name__.startswith("_"):
+            Recommender._registry[cls.__name__] = cls
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            own = [
+                p
+                for p in inspect.signature(init).parameters.values()
+                if p.kind is not inspect.Parameter.VAR_KEYWORD
+            ]
+            shared = [
+                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
+                for name, (d, a) in cls._shared_params.items()
+            ]
+            init.__signature__ = inspect.Signature(own + shared)
+
+    def __init__(self, **shared: Any):
+        unknown = sorted(set(shared) - set(self._shared_params))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s) {unknown}")
+        for name, (default, _) in self._shared_params.items():
+            setattr(self, name, shared.get(name, default))
 
     # ------------------------------------------------------------------ parameters
     @classmethod
@@ -689,8 +760,12 @@ class Recommender:
                 banned_rows=banned[user_group[start:stop]],
             )
             out.group_size[block] = [sizes[g] for g in block_keys]
-            for p, g in zip(block.tolist(), block_keys.tolist(), strict=True):
-                out.codes[p], out.reasons[p] = reasons[g]
+            for i, (p, g) in enumerate(zip(block.tolist(), block_keys.tolist(), strict=True)):
+                code, sentence = reasons[g]
+                out.codes[p] = code
+                out.reasons[p] = filtered_sentence(
+                    sentence, restrictions[start + i], distinct[g][1]
+                )
 
     # ------------------------------------------------------------------ save / load
     def save(self, path: Any) -> None:
@@ -712,6 +787,108 @@ class Recommender:
             for key, value in self.get_params().items()
         }
         write_npz(path, {"class": type(self).__name__, "params": params, "state": scalars}, arrays)
+
+
+def strongest(values: np.ndarray) -> list[int]:
+    """Positions of the ``N_EVIDENCE`` largest positive ``values``, largest first (stable)."""
+    return [i for i in np.argsort(-values, kind="stable")[:N_EVIDENCE] if values[i] > 0]
+
+
+class _SideFeatureModel(Recommender):
+    """A personalised model whose training matrix can hold side features.
+
+    Parameters
+    ----------
+    user_features, item_features : tuple of str
+        Side-feature columns folded into the matrix (:mod:`recommender.models.features`);
+        ``fit`` reads them from its ``user_features`` / ``item_features`` frames.
+    feature_weight : float
+        Weight of a side-feature entry.
+    segment_col, restrictions_col, min_group_users
+        Cold-start groups, as for :class:`Recommender`.
+    """
+
+    _shared_params = {**FEATURE_PARAMS, **GROUP_PARAMS}
+
+
+class _FactorScores:
+    """Scoring ``s_uj = x_u . y_j`` from ``user_factors_`` and ``item_factors_`` (mixin)."""
+
+    def _topk(self, rows, k, exclude, banned, user_group):
+        return topk_dot(
+            self.user_factors_[rows],
+            self.item_factors_,
+            k,
+            exclude=exclude,
+            banned=banned,
+            user_group=user_group,
+        )
+
+    def _score(self, row: int, col: int) -> float:
+        return float(self.user_factors_[row] @ self.item_factors_[col])
+
+
+class _AdditiveExplanation:
+    """Evidence and :meth:`contributions` for a score that splits exactly (mixin).
+
+    The model defines ``_score(row, col)`` and ``_contribution_parts(row, cols)``, which
+    returns the user's history columns, their contributions to the scores of the item
+    columns ``cols`` (n_hist, m), the user's side-feature columns and theirs
+    (n_features, m); all of them add up to the score. The evidence of a slot is the
+    ``N_EVIDENCE`` largest positive history contributions, each as a share of the score (of
+    the summed absolute contributions, side features included, if the score is not
+    positive).
+    """
+
+    def _explain(self, rows, idx, scores):
+        out = []
+        for row, item_row, score_row in zip(rows, idx, scores, strict=True):
+            cols = item_row[item_row >= 0]
+            if cols.size == 0:
+                out.append([])
+                continue
+            hist, contrib, _, feat_contrib = self._contribution_parts(int(row), cols)
+            per_slot = []
+            for j in range(cols.size):
+                column = contrib[:, j]
+                total = float(score_row[j])
+                if total <= 0:
+                    total = float(np.abs(column).sum() + np.abs(feat_contrib[:, j]).sum()) or 1.0
+                per_slot.append(
+                    [(int(hist[i]), float(column[i] / total)) for i in strongest(column)]
+                )
+            out.append(per_slot)
+        return out
+
+    def contributions(self, user: Any, item: Any) -> Contributions:
+        """Exact split of ``score(user, item)`` by history item and user side feature.
+
+        The terms (formula in the class docstring) add up to ``score``, the value the
+        model ranks by.
+
+        Raises
+        ------
+        KeyError
+            If the user or the item is unknown to the model.
+        """
+        self._check_fitted()
+        row = int(self._users.positions([user])[0])
+        col = int(self._items.positions([item])[0])
+        if row < 0 or col < 0:
+            raise KeyError(user if row < 0 else item)
+        hist, contrib, feats, feat_contrib = self._contribution_parts(row, np.array([col]))
+        items = [
+            (self.item_ids_[h].item(), float(c)) for h, c in zip(hist, contrib[:, 0], strict=True)
+        ]
+        features = [
+            (str(self.user_feature_names_[f]), float(c))
+            for f, c in zip(feats, feat_contrib[:, 0], strict=True)
+        ]
+        return Contributions(
+            score=self._score(row, col),
+            items=sorted(items, key=lambda pair: -pair[1]),
+            features=sorted(features, key=lambda pair: -pair[1]),
+        )
 
 
 def load(path: Any) -> Recommender:

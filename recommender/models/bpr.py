@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
 from recommender.data import Interactions
-from recommender.models.base import N_EVIDENCE, Recommender
-from recommender.topk import topk_dot
+from recommender.models.base import _FactorScores, _SideFeatureModel, strongest
 
 __all__ = ["BPR"]
 
 
-class BPR(Recommender):
+class BPR(_FactorScores, _SideFeatureModel):
     """Matrix factorisation trained on pairwise rankings (positive beats unobserved item).
 
     Trained with ``implicit.cpu.bpr.BayesianPersonalizedRanking``: any non-zero weight is a
@@ -38,7 +39,7 @@ class BPR(Recommender):
         implicit's threads (0 = all cores; more than one makes training non-deterministic).
     user_features, item_features, feature_weight, segment_col, restrictions_col,
     min_group_users
-        As for :class:`~recommender.models.als.ALS`.
+        Keyword-only, as for :class:`~recommender.models.als.ALS`.
 
     Attributes
     ----------
@@ -57,25 +58,15 @@ class BPR(Recommender):
         iterations: int = 100,
         random_state: int = 0,
         num_threads: int = 0,
-        user_features: tuple[str, ...] = (),
-        item_features: tuple[str, ...] = (),
-        feature_weight: float = 1.0,
-        segment_col: str = "segment",
-        restrictions_col: str = "restrictions",
-        min_group_users: int = 5,
+        **shared: Any,
     ):
+        super().__init__(**shared)
         self.factors = factors
         self.learning_rate = learning_rate
         self.regularization = regularization
         self.iterations = iterations
         self.random_state = random_state
         self.num_threads = num_threads
-        self.user_features = user_features
-        self.item_features = item_features
-        self.feature_weight = feature_weight
-        self.segment_col = segment_col
-        self.restrictions_col = restrictions_col
-        self.min_group_users = min_group_users
 
     def _fit(self, interactions: Interactions, matrix: sp.csr_matrix) -> None:
         from implicit.cpu.bpr import BayesianPersonalizedRanking
@@ -97,16 +88,6 @@ class BPR(Recommender):
         super()._index_vocabularies()
         self._unit_items = None
 
-    def _topk(self, rows, k, exclude, banned, user_group):
-        return topk_dot(
-            self.user_factors_[rows],
-            self.item_factors_,
-            k,
-            exclude=exclude,
-            banned=banned,
-            user_group=user_group,
-        )
-
     def _explain(self, rows, idx, scores):
         if self._unit_items is None:
             body = self.item_factors_[:, :-1].astype(np.float64)
@@ -121,9 +102,7 @@ class BPR(Recommender):
             per_slot = []
             for j in range(cols.size):
                 column = similarity[:, j]
-                order = [
-                    i for i in np.argsort(-column, kind="stable")[:N_EVIDENCE] if column[i] > 0
-                ]
+                order = strongest(column)
                 total = float(column[order].sum()) if order else 1.0
                 per_slot.append([(int(hist[i]), float(column[i] / total)) for i in order])
             out.append(per_slot)

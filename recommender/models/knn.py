@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.data import Interactions
-from recommender.models.base import _BLOCK_BYTES, N_EVIDENCE, Contributions, Recommender
+from recommender.models.base import _BLOCK_BYTES, _AdditiveExplanation, _SideFeatureModel
 from recommender.topk import topk_from_scores
 
 __all__ = ["ItemKNN"]
@@ -17,7 +17,7 @@ __all__ = ["ItemKNN"]
 SIMILARITIES = ("cosine", "bm25")
 
 
-class ItemKNN(Recommender):
+class ItemKNN(_AdditiveExplanation, _SideFeatureModel):
     """Recommend the items most similar to what a user interacted with.
 
     The item-item similarity ``S`` is implicit's (``CosineRecommender`` or
@@ -42,7 +42,7 @@ class ItemKNN(Recommender):
         implicit's threads (0 = all cores).
     user_features, item_features, feature_weight, segment_col, restrictions_col,
     min_group_users
-        As for :class:`~recommender.models.als.ALS`.
+        Keyword-only, as for :class:`~recommender.models.als.ALS`.
 
     Attributes
     ----------
@@ -60,24 +60,14 @@ class ItemKNN(Recommender):
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
         num_threads: int = 0,
-        user_features: tuple[str, ...] = (),
-        item_features: tuple[str, ...] = (),
-        feature_weight: float = 1.0,
-        segment_col: str = "segment",
-        restrictions_col: str = "restrictions",
-        min_group_users: int = 5,
+        **shared: Any,
     ):
+        super().__init__(**shared)
         self.similarity = similarity
         self.neighbours = neighbours
         self.bm25_k1 = bm25_k1
         self.bm25_b = bm25_b
         self.num_threads = num_threads
-        self.user_features = user_features
-        self.item_features = item_features
-        self.feature_weight = feature_weight
-        self.segment_col = segment_col
-        self.restrictions_col = restrictions_col
-        self.min_group_users = min_group_users
 
     def _fit(self, interactions: Interactions, matrix: sp.csr_matrix) -> None:
         from implicit.nearest_neighbours import BM25Recommender, CosineRecommender
@@ -124,57 +114,21 @@ class ItemKNN(Recommender):
             )
         return idx, scores
 
-    def _contribution_parts(self, row: int, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Augmented history columns of the user and their contributions (n_hist, m)."""
+    def _contribution_parts(
+        self, row: int, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """History columns, their contributions (n_hist, m), feature columns, theirs."""
         history = self._history_rows(np.array([row]))
-        hist, weights = history.indices, history.data
-        similar = self.similarity_[hist][:, cols].toarray()
-        return hist, weights[:, None] * similar
-
-    def _explain(self, rows, idx, scores):
-        n_items = len(self.item_ids_)
-        out = []
-        for row, item_row, score_row in zip(rows, idx, scores, strict=True):
-            cols = item_row[item_row >= 0]
-            hist, contrib = self._contribution_parts(int(row), cols)
-            real = hist < n_items
-            hist, contrib = hist[real], contrib[real]
-            per_slot = []
-            for j in range(cols.size):
-                column = contrib[:, j]
-                total = float(score_row[j]) or 1.0
-                order = np.argsort(-column, kind="stable")[:N_EVIDENCE]
-                per_slot.append(
-                    [(int(hist[i]), float(column[i] / total)) for i in order if column[i] > 0]
-                )
-            out.append(per_slot)
-        return out
-
-    def contributions(self, user: Any, item: Any) -> Contributions:
-        """Exact split of ``score(user, item)`` into ``w_ui * S[i, item]`` per history item.
-
-        Raises
-        ------
-        KeyError
-            If the user or the item is unknown to the model.
-        """
-        self._check_fitted()
-        row = int(self._users.positions([user])[0])
-        col = int(self._items.positions([item])[0])
-        if row < 0 or col < 0:
-            raise KeyError(user if row < 0 else item)
-        hist, contrib = self._contribution_parts(row, np.array([col]))
-        n_items = len(self.item_ids_)
-        column = self.similarity_[:, col].toarray()
-        score = (self._history_rows(np.array([row])) @ column).item()
-        items, features = [], []
-        for h, c in zip(hist, contrib[:, 0], strict=True):
-            if h < n_items:
-                items.append((self.item_ids_[h].item(), float(c)))
-            else:
-                features.append((str(self.user_feature_names_[h - n_items]), float(c)))
-        return Contributions(
-            score=score,
-            items=sorted(items, key=lambda p: -p[1]),
-            features=sorted(features, key=lambda p: -p[1]),
+        columns, weights = history.indices, history.data
+        contributions = weights[:, None] * self.similarity_[columns][:, cols].toarray()
+        real = columns < len(self.item_ids_)
+        return (
+            columns[real],
+            contributions[real],
+            columns[~real] - len(self.item_ids_),
+            contributions[~real],
         )
+
+    def _score(self, row: int, col: int) -> float:
+        column = self.similarity_[:, col].toarray()
+        return (self._history_rows(np.array([row])) @ column).item()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -34,10 +36,10 @@ class Popularity(Recommender):
     window_days : float
         Trending window.
     segment_col, restrictions_col : str
-        Columns of the ``user_features`` frame passed to ``fit`` that give each training
-        user's segment and restrictions.
+        Keyword-only. Columns of the ``user_features`` frame passed to ``fit`` that give
+        each training user's segment and restrictions.
     min_group_users : int
-        Smallest group used in ``segment`` mode.
+        Keyword-only. Smallest group used in ``segment`` mode.
 
     Attributes
     ----------
@@ -56,15 +58,11 @@ class Popularity(Recommender):
         self,
         mode: str = "global",
         window_days: float = 14.0,
-        segment_col: str = "segment",
-        restrictions_col: str = "restrictions",
-        min_group_users: int = 5,
+        **shared: Any,
     ):
+        super().__init__(**shared)
         self.mode = mode
         self.window_days = window_days
-        self.segment_col = segment_col
-        self.restrictions_col = restrictions_col
-        self.min_group_users = min_group_users
 
     @property
     def reason_code(self) -> str:  # type: ignore[override]

@@ -20,6 +20,16 @@ new movies are counted and left out). Already-seen movies are excluded from ever
 Metrics at k = 10 as DESIGN.md defines them (``recommender.metrics.ranking_metrics``, means
 over evaluated users) and catalog coverage (distinct recommended movies / movies known at
 training time). ALS is compared with popularity per user (paired bootstrap over users, 95%).
+"What if we add one column?" (per-user split): ALS as above, trained without and with the
+item side feature ``genres`` (``movies.csv``, one pseudo-user per genre), and with ``genres``
+plus a user side feature derived from the training positives only (each user's most-watched
+genre, ``top_genre``). The feature weight of each variant is chosen by NDCG@10 on the same
+validation split of the training positives. Each variant is compared with plain ALS by
+``recommender.compare`` on the evaluated users: mean per-user deltas of precision, recall,
+NDCG and MAP with paired bootstrap 95% intervals and the Wilcoxon test, Jaccard@10 and RBO
+between the two lists, and catalog coverage side by side; also by how many training
+positives a user has (side features should matter most for users with few).
+
 ``--quick`` trains fewer iterations. Writes ``tests/bench/results/quality.json``.
 """
 
@@ -38,7 +48,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 
+from recommender.compare import compare  # noqa: E402
 from recommender.data import Interactions, split_by_time  # noqa: E402
+from recommender.evaluate import score_lists  # noqa: E402
 from recommender.metrics import catalog_coverage, ranking_metrics  # noqa: E402
 from recommender.models import ALS, BPR, ItemKNN, Popularity  # noqa: E402
 from recommender.stats import paired_bootstrap  # noqa: E402
@@ -49,6 +61,15 @@ RESULTS = Path(__file__).resolve().parent / "results" / "quality.json"
 K = 10
 METRICS = ("precision", "recall", "ndcg", "map")
 TEST_SHARE = 0.2
+#: Side-feature weights tried on the validation split ("what if we add one column?").
+FEATURE_WEIGHTS = (0.1, 0.3, 1.0, 3.0)
+#: The variants compared with plain ALS: label -> side-feature parameters.
+SIDE_FEATURES = {
+    "ALS + genres": {"item_features": ("genres",)},
+    "ALS + genres + top genre": {"item_features": ("genres",), "user_features": ("top_genre",)},
+}
+#: Bins of training positives per user for the breakdown of the deltas.
+HISTORY_BINS = ((1, 9, "1-9"), (10, 49, "10-49"), (50, None, "50+"))
 
 
 def models(quick):
@@ -120,8 +141,8 @@ def per_user_temporal_split(positives):
     return ordered[~is_test], ordered[is_test]
 
 
-def evaluate(train_frame, test_frame, quick):
-    """Fit every model on ``train_frame``, score it on ``test_frame``: summary and per user."""
+def protocol(train_frame, test_frame):
+    """Training matrix, evaluated users, their relevant matrix and the dropped test count."""
     train = Interactions.from_frame(
         train_frame, user_col="userId", item_col="movieId", time_col="timestamp"
     )
@@ -129,8 +150,12 @@ def evaluate(train_frame, test_frame, quick):
     candidates = np.array([u for u in train.user_ids if u in test_users])
     relevant, dropped = relevant_matrix(test_frame, candidates, train.item_ids)
     has_relevant = np.diff(relevant.indptr) > 0
-    users = candidates[has_relevant]
-    relevant = relevant[has_relevant]
+    return train, candidates[has_relevant], relevant[has_relevant], dropped
+
+
+def evaluate(train_frame, test_frame, quick):
+    """Fit every model on ``train_frame``, score it on ``test_frame``: summary and per user."""
+    train, users, relevant, dropped = protocol(train_frame, test_frame)
 
     results, per_user = {}, {}
     for name, model in models(quick).items():
@@ -175,6 +200,186 @@ def evaluate(train_frame, test_frame, quick):
     return summary
 
 
+def load_genres():
+    """``item, genres`` (list of genres; none for "(no genres listed)") from movies.csv."""
+    movies = pd.read_csv(DATA_DIR / "movies.csv")
+    genres = [[] if text == "(no genres listed)" else text.split("|") for text in movies["genres"]]
+    return pd.DataFrame({"item": movies["movieId"], "genres": genres})
+
+
+def top_genres(train_frame, genres):
+    """``user, top_genre``: each user's most frequent genre among their training positives.
+
+    Ties go to the genre name first in alphabetical order. Derived from the training
+    positives only, so the test period leaks nothing into the feature.
+    """
+    exploded = genres.explode("genres").dropna(subset=["genres"])
+    pairs = train_frame[["userId", "movieId"]].merge(
+        exploded, left_on="movieId", right_on="item", how="inner"
+    )
+    counts = pairs.groupby(["userId", "genres"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["userId", "n", "genres"], ascending=[True, False, True])
+    top = counts.drop_duplicates("userId")
+    return pd.DataFrame({"user": top["userId"].to_numpy(), "top_genre": top["genres"].to_numpy()})
+
+
+def als_variant(quick, features, weight):
+    """The benchmark's ALS with side-feature parameters added."""
+    params = models(quick)["ALS"].get_params()
+    return ALS(**{**params, **features, "feature_weight": weight})
+
+
+def score_variant(model, train_frame, test_frame, genres, segments=None):
+    """Fit ``model`` (with its side features) and score it: an ``EvaluationResult``.
+
+    Same protocol as :func:`evaluate` (evaluated users, test positives on training movies),
+    scored by ``recommender.evaluate.score_lists``.
+    """
+    train, users, _, _ = protocol(train_frame, test_frame)
+    model.fit(train, item_features=genres, user_features=top_genres(train_frame, genres))
+    recs = model.recommend(users.tolist(), K, exclude_seen=True, explain=False)
+    test = test_frame[test_frame["userId"].isin(users) & test_frame["movieId"].isin(train.item_ids)]
+    test = pd.DataFrame({"user": test["userId"].to_numpy(), "item": test["movieId"].to_numpy()})
+    lists = dict(zip(recs.users, recs.item_lists(), strict=True))
+    return score_lists(lists, test, train, K, segments=segments, months=False, seed=0)
+
+
+def choose_weight(train_frame, genres, quick, features):
+    """Feature weight with the best NDCG@10 on a validation split of the training positives."""
+    fit_part, validation = per_user_temporal_split(train_frame)
+    found = {
+        weight: score_variant(
+            als_variant(quick, features, weight), fit_part, validation, genres
+        ).metric("ndcg")
+        for weight in FEATURE_WEIGHTS
+    }
+    return max(found, key=lambda w: (found[w], -w)), found
+
+
+def history_bins(train_frame):
+    """User -> bin label of their number of training positives (:data:`HISTORY_BINS`)."""
+    sizes = train_frame.groupby("userId").size()
+    out = {}
+    for user, n in sizes.items():
+        for low, high, label in HISTORY_BINS:
+            if n >= low and (high is None or n <= high):
+                out[user] = label
+    return out
+
+
+def side_feature_comparison(train_frame, test_frame, quick):
+    """Plain ALS against ALS with side features on the per-user split (B - A deltas)."""
+    genres = load_genres()
+    bins = history_bins(train_frame)
+    base = score_variant(
+        als_variant(quick, {}, 1.0), train_frame, test_frame, genres, segments=bins
+    )
+    fit_part, validation_part = per_user_temporal_split(train_frame)
+    plain_validation = score_variant(als_variant(quick, {}, 1.0), fit_part, validation_part, genres)
+    variants = {}
+    for label, features in SIDE_FEATURES.items():
+        weight, validation = choose_weight(train_frame, genres, quick, features)
+        model = als_variant(quick, features, weight)
+        result = score_variant(model, train_frame, test_frame, genres, segments=bins)
+        comparison = compare(
+            base, result, metrics=("precision", "recall", "ndcg", "map"), names=("ALS", label)
+        )
+        deltas = {
+            metric: {
+                "delta": round(float(row["delta"]), 4),
+                "ci95": [round(float(row["low"]), 4), round(float(row["high"]), 4)],
+                "p_bootstrap": round(float(row["p_bootstrap"]), 4),
+                "p_wilcoxon": round(float(row["p_wilcoxon"]), 4),
+            }
+            for metric, row in comparison.deltas.iterrows()
+        }
+        by_history = {}
+        for segment, row in comparison.segments.iterrows():
+            in_bin = comparison.per_user[comparison.per_user["segment"] == segment]
+            ndcg = paired_bootstrap(
+                in_bin["ndcg_a"].to_numpy(), in_bin["ndcg_b"].to_numpy(), seed=0
+            )
+            by_history[segment] = {
+                "users": int(row["n"]),
+                "jaccard": round(float(row["jaccard"]), 3),
+                **{f"{m}_delta": round(float(row[f"{m}_delta"]), 4) for m in METRICS},
+                "ndcg_delta_ci95": [round(ndcg.low, 4), round(ndcg.high, 4)],
+            }
+        by_history = {label: by_history[label] for *_, label in HISTORY_BINS if label in by_history}
+        variants[label] = {
+            "params": {key: _jsonable(v) for key, v in model.get_params().items()},
+            "feature_weight": weight,
+            "validation_ndcg_by_weight": {str(w): round(v, 4) for w, v in validation.items()},
+            "n_item_features": int(model.item_feature_names_.size),
+            "n_user_features": int(model.user_feature_names_.size),
+            **{m: round(result.metric(m), 4) for m in METRICS},
+            "coverage": round(result.beyond["catalog_coverage"], 4),
+            "coverage_delta": round(
+                result.beyond["catalog_coverage"] - base.beyond["catalog_coverage"], 4
+            ),
+            "deltas_vs_als": deltas,
+            "jaccard_at_10": round(comparison.overlap["jaccard"], 3),
+            "rbo": round(comparison.overlap["rbo"], 3),
+            "identical_lists_share": round(comparison.overlap["identical_share"], 3),
+            "by_training_positives": by_history,
+        }
+    return {
+        "split": "per-user last 20%",
+        "evaluated_users": int(base.info["n_users"]),
+        "feature_weights_tried": list(FEATURE_WEIGHTS),
+        "validation_ndcg_without_features": round(plain_validation.metric("ndcg"), 4),
+        "ALS": {
+            **{m: round(base.metric(m), 4) for m in METRICS},
+            "coverage": round(base.beyond["catalog_coverage"], 4),
+        },
+        "variants": variants,
+    }
+
+
+def print_side_features(side):
+    print(
+        f'"What if we add one column?" ALS on the per-user split, {side["evaluated_users"]} '
+        f"users; deltas B - A, paired bootstrap 95% CI over users"
+    )
+    header = f"{'model':<26}" + "".join(f"{m + '@10':>14}" for m in METRICS)
+    print(header + f"{'coverage':>10}{'weight':>8}{'Jaccard@10':>12}")
+    rows = [("ALS", side["ALS"], None)] + [(k, v, v) for k, v in side["variants"].items()]
+    for label, res, variant in rows:
+        tail = f"{'':>8}{'':>12}"
+        if variant is not None:
+            tail = f"{variant['feature_weight']:>8g}{variant['jaccard_at_10']:>12.3f}"
+        print(
+            f"{label:<26}"
+            + "".join(f"{res[m]:>14.4f}" for m in METRICS)
+            + f"{res['coverage']:>10.4f}"
+            + tail
+        )
+    for label, variant in side["variants"].items():
+        print(f"  {label} - ALS:")
+        for metric, d in variant["deltas_vs_als"].items():
+            print(
+                f"    {metric}@{K}: {d['delta']:+.4f} (95% CI {d['ci95'][0]:+.4f} .. "
+                f"{d['ci95'][1]:+.4f}; Wilcoxon p {d['p_wilcoxon']:.3f})"
+            )
+        print(
+            f"    coverage {variant['coverage_delta']:+.4f}; lists overlap Jaccard@10 "
+            f"{variant['jaccard_at_10']:.3f}, RBO {variant['rbo']:.3f}, identical "
+            f"{variant['identical_lists_share']:.0%}"
+        )
+        tried = ", ".join(f"{w} {v:.4f}" for w, v in variant["validation_ndcg_by_weight"].items())
+        print(
+            f"    weight chosen on validation NDCG@10 ({tried}; without features "
+            f"{side['validation_ndcg_without_features']:.4f})"
+        )
+        for segment, row in variant["by_training_positives"].items():
+            print(
+                f"    users with {segment:>5} training positives ({row['users']:>3}): ndcg "
+                f"{row['ndcg_delta']:+.4f} (CI {row['ndcg_delta_ci95'][0]:+.4f} .. "
+                f"{row['ndcg_delta_ci95'][1]:+.4f}), precision {row['precision_delta']:+.4f}, "
+                f"Jaccard@10 {row['jaccard']:.3f}"
+            )
+
+
 def print_table(title, summary):
     print(title)
     print(f"{'model':<12}" + "".join(f"{m + '@10':>14}" for m in METRICS) + f"{'coverage':>10}")
@@ -207,6 +412,7 @@ def main():
     cutoff_split = temporal_split(positives)
     global_split = evaluate(cutoff_split.train, cutoff_split.test, args.quick)
     global_split["cutoff"] = cutoff_split.cutoff.isoformat()
+    side = side_feature_comparison(train_frame, test_frame, args.quick)
 
     rows = [
         {
@@ -222,6 +428,16 @@ def main():
         )
         for name, res in summary["models"].items()
     ]
+    rows += [
+        {
+            "split": "per-user last 20%",
+            "model": f"{label} (w={variant['feature_weight']:g})",
+            **{f"{m}@{K}": variant[m] for m in METRICS},
+            "coverage": variant["coverage"],
+            "users": side["evaluated_users"],
+        }
+        for label, variant in side["variants"].items()
+    ]
     result = {
         "benchmark": "offline quality on MovieLens ml-latest-small",
         "data": str(DATA_DIR / "ratings.csv"),
@@ -231,6 +447,7 @@ def main():
         "per_user_temporal_split": per_user_split,
         "global_cutoff_split": global_split,
         "als_clearly_beats_popularity": per_user_split["als_clearly_beats_popularity"],
+        "side_features": side,
         "rows": rows,
         "quick": args.quick,
     }
@@ -248,6 +465,7 @@ def main():
         f"{global_split['evaluated_users']} users have positives on both sides",
         global_split,
     )
+    print_side_features(side)
     print(f"written to {RESULTS}")
 
 

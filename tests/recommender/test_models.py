@@ -5,6 +5,8 @@ Real implicit models on small synthetic data (tests/recommender/synthetic.py).
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -218,6 +220,17 @@ class TestEveryModel:
         with pytest.raises(ValueError, match="catalog"):
             model.recommend(["u0"], restrictions={"u0": {"vegan"}})
 
+    def test_parameters_are_explicit_and_typos_are_refused(self, fitted):
+        name, model = fitted
+        names = list(inspect.signature(type(model).__init__).parameters)[1:]
+        assert list(model.get_params()) == names
+        assert {"segment_col", "restrictions_col", "min_group_users"} <= set(names)
+        if model.personalized:
+            assert {"user_features", "item_features", "feature_weight"} <= set(names)
+        with pytest.raises(TypeError, match="min_group_user"):
+            type(model)(min_group_user=3)
+        assert type(model)(min_group_users=3).min_group_users == 3
+
     def test_unfitted_model_says_so(self, fitted):
         name, _ = fitted
         with pytest.raises(RuntimeError, match="not fitted"):
@@ -253,6 +266,77 @@ class TestColdStart:
         )
         recs = model.recommend(["nobody"], k=3, segments={"nobody": "north"})
         assert {r.reason for r in recs["nobody"]} == {"Popular with people in north"}
+
+    def test_without_known_groups_the_sentence_says_the_list_is_filtered(self, interactions):
+        # fitted without user features: no training user's restrictions are known
+        model = ALS(factors=4, iterations=2, num_threads=1).fit(interactions)
+        catalog = synthetic.catalog()
+        recs = model.recommend(
+            ["newbie", "plain", "u0"],
+            k=5,
+            catalog=catalog,
+            restrictions={"newbie": {"Vegetarian", "nut-free"}, "u0": {"vegetarian"}},
+        )
+        newbie = recs["newbie"]
+        assert newbie and {r.reason_code for r in newbie} == {"cold_start_popular"}
+        assert {r.reason for r in newbie} == {
+            "Popular with everyone; nut-free and vegetarian recipes only"
+        }
+        assert all({"vegetarian", "nut_free"} <= synthetic.item_labels(r.item) for r in newbie)
+        # the counts are still everyone's: the group is everyone, only the list is filtered
+        pairs = synthetic.events()[["user", "item"]].drop_duplicates()
+        counts, n_users = pairs.item.value_counts(), pairs.user.nunique()
+        for r in newbie:
+            assert dict(r.evidence) == {"users": counts[r.item], "group_size": n_users}
+        # same group in the same call, no restrictions: the plain sentence
+        assert {r.reason for r in recs["plain"]} == {"Popular with everyone"}
+        # a user with history keeps the history reason
+        assert {r.reason_code for r in recs["u0"]} == {"als_history"}
+
+    @pytest.mark.parametrize(
+        ("min_group_users", "segment", "sentence"),
+        [
+            # 5 vegetarians in north, 20 people in north: falls back to the segment
+            (6, "north", "Popular with people in north; vegetarian recipes only"),
+            # no group is big enough: everyone
+            (100, "north", "Popular with everyone; vegetarian recipes only"),
+            # the group of vegetarians in north is big enough: it names them, no suffix
+            (5, "north", "Popular with people in north who eat vegetarian"),
+            (3, None, "Popular with people who eat vegetarian"),
+        ],
+    )
+    def test_the_sentence_names_restrictions_the_group_does_not_hold(
+        self, interactions, min_group_users, segment, sentence
+    ):
+        model = ALS(factors=4, iterations=2, num_threads=1, min_group_users=min_group_users)
+        model.fit(interactions, user_features=synthetic.user_frame())
+        recs = model.recommend(
+            ["newbie"],
+            k=5,
+            catalog=synthetic.catalog(),
+            restrictions={"newbie": {"vegetarian"}},
+            segments={"newbie": segment} if segment else None,
+        )
+        assert recs["newbie"]
+        assert {(r.reason_code, r.reason) for r in recs["newbie"]} == {
+            ("cold_start_popular", sentence)
+        }
+
+    def test_popularity_says_when_a_list_is_filtered_too(self, interactions):
+        model = Popularity().fit(interactions)
+        recs = model.recommend(
+            ["u0", "u1"], k=4, catalog=synthetic.catalog(), restrictions={"u0": {"vegan"}}
+        )
+        assert {r.reason for r in recs["u0"]} == {"Popular with everyone; vegan recipes only"}
+        assert {r.reason for r in recs["u1"]} == {"Popular with everyone"}
+        assert {r.reason_code for _, items in recs for r in items} == {"popular_global"}
+        trending = Popularity(mode="trending", window_days=20).fit(interactions)
+        recs = trending.recommend(
+            ["u0"], k=4, catalog=synthetic.catalog(), restrictions={"u0": {"vegan"}}
+        )
+        assert {r.reason for r in recs["u0"]} == {
+            "Trending: popular in the last 20 days; vegan recipes only"
+        }
 
 
 class TestALS:
