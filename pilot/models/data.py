@@ -20,7 +20,9 @@ class Extract(models.Model):
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     name = models.CharField(max_length=255)
-    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's uncompressed bytes.")
+    checksum = models.CharField(
+        max_length=64, help_text="SHA-256 of the file's uncompressed bytes."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     rows_read = models.PositiveIntegerField(default=0)
     rows_imported = models.PositiveIntegerField(default=0)
