@@ -112,6 +112,12 @@ def extract_status(request, pk: int):
     )
 
 
+def spreadsheet_safe(value) -> str:
+    """A cell value that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @staff_required
 @require_GET
 def extract_rejects(request, pk: int):
@@ -123,7 +129,13 @@ def extract_rejects(request, pk: int):
     writer.writerow(["file", "line", "column", "reason", "value"])
     for entry in extract.rejects or []:
         writer.writerow(
-            [extract.name, entry["line"], entry["column"], entry["reason"], entry.get("value", "")]
+            [
+                spreadsheet_safe(extract.name),
+                entry["line"],
+                entry["column"],
+                entry["reason"],
+                spreadsheet_safe(entry.get("value", "")),
+            ]
         )
     return response
 

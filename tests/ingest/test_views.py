@@ -89,6 +89,21 @@ def test_rejects_download_as_csv(client, staff_user, folder, catalog, settings):
     ]
 
 
+def test_rejects_download_never_hands_a_formula_to_a_spreadsheet(
+    client, staff_user, folder, catalog, settings
+):
+    settings.IMPORT_MAX_REJECT_SHARE = 0.5
+    rows = [
+        "V1,R1,view,2026-01-01T10:00:00Z,E1,",
+        'V1,"=HYPERLINK(1)",view,2026-01-01T10:00:00Z,E2,',
+    ]
+    extract = import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    client.force_login(staff_user)
+    response = client.get(reverse("data-extract-rejects", args=[extract.pk]))
+    last = response.content.decode().splitlines()[-1]
+    assert last.endswith(",'=HYPERLINK(1)")
+
+
 def test_the_data_page_shows_extracts_gaps_and_identities(client, staff_user, folder, catalog):
     rows = ["V1,R1,view,2026-01-01T10:00:00Z,E1,", "V2,R2,cook,2026-01-05T10:00:00Z,E2,"]
     import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
