@@ -54,7 +54,11 @@ def parse_timestamps(values: pd.Series, now: datetime) -> tuple[pd.Series, np.nd
     if not isinstance(stamps, pd.Series):
         stamps = pd.Series(stamps)
     missing = stamps.isna().to_numpy()
-    bad = missing & (values.str.strip() != "").to_numpy()
+    bad = np.zeros(len(missing), dtype=bool)
+    unparsed = np.flatnonzero(missing)
+    if len(unparsed):  # only the cells that did not parse need a look: empty, or bad
+        cells = values.to_numpy(dtype=object)[unparsed]
+        bad[unparsed] = [cell.strip() != "" for cell in cells]
     limit = pd.Timestamp(now + timedelta(seconds=FUTURE_TOLERANCE_SECONDS))
     future = (~missing) & (stamps > limit).to_numpy()
     return stamps, bad, future

@@ -32,41 +32,55 @@ UNKNOWN_EVENT = f"unknown event; expected one of {', '.join(EVENTS)}"
 STARS_OUT_OF_RANGE = f"stars out of range: a rate needs a value from {STARS_MIN:g} to {STARS_MAX:g}"
 
 
-def natural_keys(event_ids: pd.Series, visitors, recipes, events, stamps: pd.Series) -> np.ndarray:
+def natural_keys(event_ids, visitors, recipes, events, instants) -> np.ndarray:
     """``event_id`` when given, else a SHA-256 of (visitor, recipe, event, UTC time).
 
-    The time is written as a UTC instant with microseconds, so ``10:00Z`` and
-    ``11:00+01:00`` give the same key.
+    The arguments are aligned arrays of stripped text; ``instants`` are naive UTC
+    ``datetime64`` values. The time is written as a UTC instant with microseconds, so
+    ``10:00Z`` and ``11:00+01:00`` give the same key.
     """
-    keys = event_ids.to_numpy(dtype=object).copy()
-    missing = np.flatnonzero(event_ids.to_numpy() == "")
+    keys = np.asarray(event_ids, dtype=object).copy()
+    missing = np.flatnonzero(keys == "")
     if len(missing):
-        instants = np.datetime_as_string(
-            stamps.iloc[missing].dt.tz_convert(None).to_numpy().astype("datetime64[us]"), unit="us"
-        )
+        times = np.datetime_as_string(
+            np.asarray(instants)[missing].astype("datetime64[us]"), unit="us"
+        ).tolist()
         parts = zip(
-            visitors.to_numpy()[missing],
-            recipes.to_numpy()[missing],
-            events.to_numpy()[missing],
-            instants,
+            np.asarray(visitors)[missing].tolist(),
+            np.asarray(recipes)[missing].tolist(),
+            np.asarray(events)[missing].tolist(),
+            times,
             strict=True,
         )
-        keys[missing] = [hashlib.sha256(SEPARATOR.join(p).encode()).hexdigest() for p in parts]
+        sha256, join = hashlib.sha256, SEPARATOR.join
+        keys[missing] = [sha256(join(p).encode()).hexdigest() for p in parts]
     return keys
 
 
-def sqlite_datetimes(stamps: pd.Series) -> list[str]:
-    """UTC timestamps written exactly as Django's SQLite backend writes them (``str(naive)``)."""
-    values = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-    seconds = np.char.replace(np.datetime_as_string(values, unit="s"), "T", " ")
-    micros = np.char.replace(np.datetime_as_string(values, unit="us"), "T", " ")
+def _iso_text(instants) -> np.ndarray:
+    """Naive UTC ``datetime64`` -> ``YYYY-MM-DD HH:MM:SS.ffffff`` (fixed width, vectorised)."""
+    text = np.datetime_as_string(np.asarray(instants).astype("datetime64[us]"), unit="us")
+    text = np.ascontiguousarray(text.astype("U26"))
+    text.view(np.uint32).reshape(len(text), 26)[:, 10] = ord(" ")  # the "T"
+    return text
+
+
+def sqlite_datetimes(instants) -> list[str]:
+    """UTC instants written exactly as Django's SQLite backend writes them (``str(naive)``):
+    ``2026-03-01 18:30:00``, with ``.ffffff`` only when there are microseconds."""
+    values = np.asarray(instants).astype("datetime64[us]")
+    if not len(values):
+        return []
+    text = _iso_text(values)
     whole = (values.astype(np.int64) % 1_000_000) == 0
-    return np.where(whole, seconds, micros).tolist()
+    return np.where(whole, text.astype("U19"), text).tolist()
 
 
-def postgres_datetimes(stamps: pd.Series) -> list[str]:
-    values = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-    return [f"{text}+00:00" for text in np.datetime_as_string(values, unit="us")]
+def postgres_datetimes(instants) -> list[str]:
+    """UTC instants as ``timestamptz`` text (``2026-03-01 18:30:00.000000+00:00``)."""
+    if not len(instants):
+        return []
+    return np.char.add(_iso_text(instants), "+00:00").tolist()
 
 
 class InteractionImporter:
@@ -76,39 +90,46 @@ class InteractionImporter:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.recipes = dict(Recipe.objects.values_list("external_id", "id"))
+        recipes = list(Recipe.objects.values_list("external_id", "id"))
+        self.recipe_index = pd.Index([external_id for external_id, _ in recipes], dtype=object)
+        self.recipe_pks = np.array([pk for _, pk in recipes], dtype=np.int64)
         sql.tune_connection()
+        self.writer = sql.InteractionWriter()
         self.visitors: dict[str, tuple[int, int | None]] = {}
         self.digests: list[np.ndarray] = []
         self.digest_lines: list[np.ndarray] = []
-        self.inserted = 0
         self.events: Counter[str] = Counter()
         self.resolved_rows = 0
         self.new_visitors = 0
         self.date_min = self.date_max = None
 
     def process(self, check: Check) -> None:
-        visitors = check.column("visitor_id").str.strip()
-        recipes = check.column("recipe_id").str.strip()
-        events = check.column("event").str.strip().str.lower()
-        event_ids = check.column("event_id").str.strip()
-        values_text = check.column("value").str.strip()
+        visitors = check.stripped("visitor_id")
+        recipes = check.stripped("recipe_id")
+        events = np.empty(len(visitors), dtype=object)
+        events[:] = list(map(str.lower, check.stripped("event")))
+        event_ids = check.stripped("event_id")
+        values_text = check.stripped("value")
 
-        check.reject(
-            (events != "").to_numpy() & ~events.isin(EVENTS).to_numpy(), "event", UNKNOWN_EVENT
-        )
+        known_event = np.zeros(len(events), dtype=bool)
+        for event in EVENTS:
+            known_event |= events == event
+        check.reject((events != "") & ~known_event, "event", UNKNOWN_EVENT)
         stamps, bad, future = parse_timestamps(check.column("timestamp"), self.ctx.now)
         check.reject(bad, "timestamp", BAD_TIMESTAMP)
         check.reject(future, "timestamp", FUTURE)
-        recipe_ids = recipes.map(self.recipes)
-        check.reject(
-            (recipes != "").to_numpy() & recipe_ids.isna().to_numpy(), "recipe_id", UNKNOWN_RECIPE
-        )
-        values = pd.to_numeric(values_text.replace("", np.nan), errors="coerce").astype(float)
-        given = (values_text != "").to_numpy()
-        numbers = values.to_numpy()
+        positions = self.recipe_index.get_indexer(recipes) if len(self.recipe_index) else None
+        if positions is None:
+            positions = np.full(len(recipes), -1, dtype=np.intp)
+        check.reject((recipes != "") & (positions < 0), "recipe_id", UNKNOWN_RECIPE)
+        given = values_text != ""
+        numbers = np.full(len(values_text), np.nan)
+        if given.any():
+            numbers[given] = pd.to_numeric(
+                pd.Series(values_text[given], dtype=object), errors="coerce"
+            ).to_numpy(dtype=float, na_value=np.nan)
         check.reject(given & ~np.isfinite(numbers), "value", NOT_A_NUMBER)
-        rate = (events == "rate").to_numpy()
+        rate = events == "rate"
         check.reject(check.ok & rate & ~given, "value", RATE_NEEDS_STARS)
         with np.errstate(invalid="ignore"):
             out = rate & np.isfinite(numbers) & ((numbers < STARS_MIN) | (numbers > STARS_MAX))
@@ -118,29 +139,41 @@ class InteractionImporter:
         if not ok.any():
             return
         keep = np.flatnonzero(ok)
-        visitors, recipes, events = visitors.iloc[keep], recipes.iloc[keep], events.iloc[keep]
-        stamps, recipe_ids = stamps.iloc[keep], recipe_ids.iloc[keep]
-        keys = natural_keys(event_ids.iloc[keep], visitors, recipes, events, stamps)
+        visitors, recipes, events = visitors[keep], recipes[keep], events[keep]
+        instants = stamps.dt.tz_convert(None).to_numpy()[keep].astype("datetime64[us]")
+        recipe_ids = self.recipe_pks[positions[keep]]
+        keys = natural_keys(event_ids[keep], visitors, recipes, events, instants)
         self.digests.append(pd.util.hash_array(keys))
         self.digest_lines.append(check.lines[keep])
 
-        self._resolve_visitors(pd.unique(visitors.to_numpy()))
-        known = [self.visitors[v] for v in visitors.to_numpy()]
-        identity_ids = [k[0] for k in known]
-        person_ids = [k[1] for k in known]
-        value_list = [None if v != v else float(v) for v in numbers[keep]]
+        codes, uniques = pd.factorize(visitors)
+        self.writer.wait()  # the previous chunk's INSERT, before the connection is used again
+        self._resolve_visitors(uniques)
+        found = [self.visitors[v] for v in uniques]
+        identity_ids = np.array([f[0] for f in found], dtype=np.int64)[codes]
+        persons = np.array([f[1] for f in found], dtype=object)[codes]
+        # Rows whose key repeats an earlier row of this chunk are not written (``finish``
+        # reports them as duplicates), so the order rows are written in cannot decide
+        # which one wins: the first line always does.
+        order = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
+        if self.writer.postgres:
+            # In visitor order: the visitor index and the foreign-key checks against
+            # pilot_identity then walk their pages in order instead of at random.
+            order = order[np.argsort(identity_ids[order], kind="stable")]
+        values = numbers[keep][order]
         rows = (
-            keys.tolist(),
-            identity_ids,
-            person_ids,
-            recipe_ids.astype("int64").tolist(),
-            events.tolist(),
-            value_list,
+            keys[order].tolist(),
+            identity_ids[order].tolist(),
+            persons[order].tolist(),
+            recipe_ids[order].tolist(),
+            events[order].tolist(),
+            np.where(np.isnan(values), None, values).tolist(),
         )
-        self.inserted += self._insert(rows, stamps)
-        self.events.update(events.value_counts().to_dict())
-        self.resolved_rows += sum(p is not None for p in person_ids)
-        low, high = stamps.min(), stamps.max()
+        self._insert(rows, instants[order])
+        self.events.update(pd.Series(events).value_counts().to_dict())
+        self.resolved_rows += int(np.count_nonzero(persons != None))  # noqa: E711
+        low = pd.Timestamp(instants.min()).tz_localize("UTC")
+        high = pd.Timestamp(instants.max()).tz_localize("UTC")
         self.date_min = low if self.date_min is None else min(self.date_min, low)
         self.date_max = high if self.date_max is None else max(self.date_max, high)
 
@@ -152,28 +185,33 @@ class InteractionImporter:
             self.visitors.update(found)
             self.new_visitors += created
 
-    def _insert(self, rows, stamps: pd.Series) -> int:
+    def _insert(self, rows, instants: np.ndarray) -> None:
         extract_ids = [self.ctx.extract.pk] * len(rows[0])
         if connection.vendor == "postgresql":
-            times = postgres_datetimes(stamps)
+            times = postgres_datetimes(instants)
         else:
-            times = sqlite_datetimes(stamps)
-        return sql.insert_interactions(zip(*rows, times, extract_ids, strict=True))
+            times = sqlite_datetimes(instants)
+        self.writer.write(list(zip(*rows, times, extract_ids, strict=True)))
 
     def finish(self) -> dict:
+        self.writer.finish()
         duplicates = self._duplicates()
         self.ctx.extract.date_min = self.date_min.to_pydatetime() if self.date_min else None
         self.ctx.extract.date_max = self.date_max.to_pydatetime() if self.date_max else None
         return {
             "counts": {
-                "new interactions": self.inserted,
+                "new interactions": self.writer.inserted,
                 "new visitors": self.new_visitors,
                 "rows resolved to a person": self.resolved_rows,
             },
             "events": dict(self.events),
-            "inserted": self.inserted,
+            "inserted": self.writer.inserted,
             "duplicates": duplicates,
         }
+
+    def close(self) -> None:
+        """Called on every exit from the import's transaction, also on error."""
+        self.writer.close()
 
     def _duplicates(self) -> list[dict]:
         """Rows whose key repeats an earlier line of the same file (they were not inserted)."""

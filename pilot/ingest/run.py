@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.conf import settings
@@ -146,19 +147,22 @@ def import_extract(
                 extract.save()  # rolled back with everything else
             ctx = Context(extract=extract, scan=scan, now=timezone.now(), warnings=warnings)
             importer = IMPORTERS[kind](ctx)
-            rows_read = 0
-            for rows, lines, done in read_chunks(
-                scan, **({"chunk_rows": chunk_rows} if chunk_rows else {})
-            ):
-                check = Check(rows, lines)
-                check_common(check, FORMATS[kind])
-                importer.process(check)
-                rejects.add(check)
-                rows_read += len(rows)
-                report_progress(min(99, int(done * 100)), f"{rows_read:,} rows read")
-            if rows_read == 0:
-                raise ExtractError(f"{extract.name}: empty file: a header row but no data rows")
-            extra = importer.finish()
+            with ExitStack() as cleanup:
+                if hasattr(importer, "close"):  # e.g. a background INSERT still running
+                    cleanup.callback(importer.close)
+                rows_read = 0
+                for rows, lines, done in read_chunks(
+                    scan, **({"chunk_rows": chunk_rows} if chunk_rows else {})
+                ):
+                    check = Check(rows, lines)
+                    check_common(check, FORMATS[kind])
+                    importer.process(check)
+                    rejects.add(check)
+                    rows_read += len(rows)
+                    report_progress(min(99, int(done * 100)), f"{rows_read:,} rows read")
+                if rows_read == 0:
+                    raise ExtractError(f"{extract.name}: empty file: a header row but no data rows")
+                extra = importer.finish()
             duplicates = extra.pop("duplicates", [])
             extra.pop("inserted", None)
             rejects.add_entries(duplicates, rows=len(duplicates))

@@ -38,6 +38,8 @@ class Check:
         self.lines = lines
         self.ok = np.ones(len(rows), dtype=bool)
         self.entries: list[dict] = []
+        self._cells: dict[str, np.ndarray] = {}
+        self._stripped: dict[str, np.ndarray] = {}
 
     def column(self, name: str) -> pd.Series:
         """The column's values, or empty strings when the file has no such column."""
@@ -45,13 +47,31 @@ class Check:
             return self.rows[name]
         return pd.Series([""] * len(self.rows), dtype=str)
 
+    def cells(self, name: str) -> np.ndarray:
+        """The column's values as an object array of ``str`` (empty when the column is absent)."""
+        if name not in self._cells:
+            if name in self.rows.columns:
+                self._cells[name] = self.rows[name].to_numpy(dtype=object)
+            else:
+                self._cells[name] = np.full(len(self.rows), "", dtype=object)
+        return self._cells[name]
+
+    def stripped(self, name: str) -> np.ndarray:
+        """``cells(name)`` with surrounding white space removed, computed once per chunk."""
+        if name not in self._stripped:
+            cells = self.cells(name)
+            out = np.empty(len(cells), dtype=object)
+            out[:] = list(map(str.strip, cells))
+            self._stripped[name] = out
+        return self._stripped[name]
+
     def reject(self, mask, column: str, reason: str) -> None:
         """Reject the rows where ``mask`` is true, for ``reason`` about ``column``."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         positions = np.flatnonzero(mask)
-        cells = self.column(column).to_numpy()[positions]
+        cells = self.cells(column)[positions]
         for position, cell in zip(positions, cells, strict=True):
             self.entries.append(
                 {
@@ -83,13 +103,12 @@ def check_common(check: Check, fmt: Format) -> None:
     for column in fmt.columns:
         if column.name not in check.rows.columns:
             continue
-        values = check.rows[column.name]
         if column.required:
-            check.reject(values.str.strip() == "", column.name, REQUIRED)
+            check.reject(check.stripped(column.name) == "", column.name, REQUIRED)
         if column.max_length:
             limit = column.max_length
             if column.is_list:
-                longest = values.map(
+                longest = check.column(column.name).map(
                     lambda cell: max(
                         (len(x.strip()) for x in cell.split(LIST_SEPARATOR)), default=0
                     )
@@ -97,7 +116,8 @@ def check_common(check: Check, fmt: Format) -> None:
                 too_long = longest.to_numpy() > limit
                 what = f"an item longer than {limit} characters"
             else:
-                too_long = values.str.len().to_numpy() > limit
+                cells = check.cells(column.name)
+                too_long = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells)) > limit
                 what = f"longer than {limit} characters"
             check.reject(too_long, column.name, what)
 

@@ -162,3 +162,52 @@ def test_two_imports_of_the_same_file_at_once_import_it_once(folder, catalog, mo
     assert twin.error == "i.csv: the same file was imported at the same time by another job"
     assert Interaction.objects.count() == 20
     assert Extract.objects.filter(kind="interactions", status="imported").get() == first
+
+
+def test_rows_split_over_many_chunks_are_each_imported_once(folder, catalog):
+    """Chunks are written one after the other (on PostgreSQL one in the background while the
+    next is read): every row lands once, a key repeated in a later chunk keeps the first."""
+    rows = [f"V{i % 5},R{1 + i % 3},view,2026-01-01T10:{i % 60:02d}:00Z,E{i}," for i in range(70)]
+    rows += ["V9,R3,cook,2026-01-02T10:00:00Z,E3,", "V1,R1,view,2026-01-01T10:00:00Z,,"] * 2
+    extract = import_extract(
+        "interactions", write(folder, "i.csv", interactions_csv(rows)), chunk_rows=7
+    )
+    assert extract.status == "imported"
+    assert extract.report["counts"]["new interactions"] == 71
+    assert Interaction.objects.count() == 71
+    first = Interaction.objects.get(key="E3")
+    assert (first.event, first.recipe.external_id) == ("view", "R1")  # line 5, not line 72
+    assert sorted((r["line"], r["reason"]) for r in extract.rejects) == [
+        (72, "duplicate key: the same interaction as line 5"),
+        (74, "duplicate key: the same interaction as line 5"),
+        (75, "duplicate key: the same interaction as line 73"),
+    ]
+
+
+def test_after_a_file_failing_half_way_the_next_import_works(folder, catalog):
+    """The failed import's last chunk may still be inserting when it fails: it is waited
+    for and rolled back, and the connection is left fit for the next import."""
+    rows = [f"V{i},R1,view,2026-01-01T10:00:{i % 60:02d}Z,E{i}," for i in range(50)]
+    broken = [*rows, "V1,R1,view,2026-01-01T10:00:00Z,E99,,one field too many,and another"]
+    path = write(folder, "broken.csv", interactions_csv(broken))
+    assert import_extract("interactions", path, chunk_rows=10).status == "rejected"
+    assert Interaction.objects.count() == 0
+    good = import_extract(
+        "interactions", write(folder, "i.csv", interactions_csv(rows)), chunk_rows=10
+    )
+    assert good.status == "imported" and good.report["counts"]["new interactions"] == 50
+    assert Interaction.objects.count() == 50
+
+
+def test_a_key_repeated_in_the_same_chunk_keeps_the_first_line(folder, catalog):
+    """Rows may be written in another order than the file's (by visitor on PostgreSQL): the
+    first line still wins, even when a later one sorts before it."""
+    rows = [f"V1,R1,view,2026-01-01T10:{i:02d}:00Z,A{i}," for i in range(20)]
+    rows += ["V9,R2,cook,2026-01-02T10:00:00Z,K1,", "V1,R3,save,2026-01-03T10:00:00Z,K1,"]
+    extract = import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    assert extract.status == "imported"
+    kept = Interaction.objects.get(key="K1")
+    assert (kept.visitor.external_id, kept.recipe.external_id, kept.event) == ("V9", "R2", "cook")
+    assert [(r["line"], r["reason"]) for r in extract.rejects] == [
+        (23, "duplicate key: the same interaction as line 22")
+    ]
