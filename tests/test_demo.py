@@ -366,6 +366,7 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
     assert all("placeholder" in v.note.lower() for v in ModelVersion.objects.all())
     participants = list(study.participants.select_related("person", "arm"))
     assert len(participants) == 5
+    assert {p.arm.name for p in participants} == {"als", "popularity"}  # both arms to sign in as
     for participant in participants:
         assert participant.arm == study.assign_arm(participant.person)
         assert not participant.user.has_usable_password()
@@ -476,3 +477,4 @@ def test_a_clock_before_the_demo_data_is_refused_with_a_clear_message(var_dir):
             run_demo("--size", "small")
 
     assert not Recipe.objects.exists() and not Extract.objects.exists()
+

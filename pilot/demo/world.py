@@ -14,6 +14,7 @@ every pilot row and the demo accounts, then builds the same world again.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -220,8 +221,12 @@ def _study(seed: int, size: str) -> Study:
     return study
 
 
-def _pilot_people() -> list[Person]:
-    """Five people who show the product's questions: tastes, restrictions, a new user."""
+def _pilot_people(study: Study) -> list[Person]:
+    """Five people who show the product's questions: tastes, restrictions, a new user.
+
+    Among the people who fit each description, the first one whose arm has had fewest
+    picks so far is taken, so both arms have pilot users to sign in as.
+    """
     people = list(Person.objects.order_by("customer_id"))
     devices = dict(
         Identity.objects.filter(source=Identity.Source.WEB, status=Identity.Status.RESOLVED)
@@ -229,8 +234,16 @@ def _pilot_people() -> list[Person]:
         .annotate(n=Count("pk"))
     )
 
+    picks = Counter()
+
     def first(test):
-        return next((p for p in people if p not in chosen and test(p)), None)
+        fitting = [p for p in people if p not in chosen and test(p)]
+        if not fitting:
+            return None
+        arms = {p.pk: study.assign_arm(p).name for p in fitting[:20]}
+        person = min(fitting[:20], key=lambda p: picks[arms[p.pk]])
+        picks[arms[person.pk]] += 1
+        return person
 
     chosen: list[Person] = []
     for test in (
@@ -249,7 +262,7 @@ def _pilot_people() -> list[Person]:
 def _enrol(study: Study) -> None:
     User = get_user_model()
     consent_at = datetime.combine(study.start_date, time(9, 0), LOCAL_TZ) - timedelta(days=7)
-    for person in _pilot_people():
+    for person in _pilot_people(study):
         user = User(username=f"{PILOT_USER_PREFIX}{person.customer_id.lower()}", email=person.email)
         user.set_unusable_password()
         user.save()
