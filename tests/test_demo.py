@@ -477,4 +477,3 @@ def test_a_clock_before_the_demo_data_is_refused_with_a_clear_message(var_dir):
             run_demo("--size", "small")
 
     assert not Recipe.objects.exists() and not Extract.objects.exists()
-
