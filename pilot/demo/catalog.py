@@ -7,15 +7,9 @@ for the ingredients that table does not (yet) know. ``table_additions()`` lists 
 ready to append to the table.
 """
 
-V, VG, GF, DF, NF, H, NP = (
-    "vegetarian",
-    "vegan",
-    "gluten_free",
-    "dairy_free",
-    "nut_free",
-    "halal",
-    "no_pork",
-)
+from pilot.models.catalog import DIET_LABELS
+
+V, VG, GF, DF, NF, H, NP = DIET_LABELS
 
 _PORK = {V, VG, H, NP}
 _MEAT = {V, VG, H}  # meat is not assumed halal (as in pilot/data/ingredients.csv)
