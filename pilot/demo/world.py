@@ -274,7 +274,9 @@ def _enrol(study: Study) -> None:
 
 def demo_password(seed: int, username: str) -> str:
     """The demo password of a staff or analyst account: derived from SECRET_KEY, reprintable."""
-    digest = salted_hmac("pilot.demo.password", f"{seed}:{username}").hexdigest()
+    digest = salted_hmac(
+        "pilot.demo.password", f"{seed}:{username}", algorithm="sha256"
+    ).hexdigest()
     return f"{digest[:4]}-{digest[4:8]}-{digest[8:12]}"
 
 
