@@ -67,6 +67,7 @@ def import_extract(
     extract: Extract | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int | None = None,
+    max_reject_share: float | None = None,
 ) -> Extract:
     """Import one extract file of ``kind`` (recipes, people, identities, interactions).
 
@@ -88,6 +89,9 @@ def import_extract(
         progress file is written anyway when the Extract is saved).
     chunk_rows : int, optional
         Rows per chunk (default ``reader.CHUNK_ROWS``, 100,000); tests use small chunks.
+    max_reject_share : float, optional
+        Share of rejected rows (0-1) above which nothing is imported; default
+        ``settings.IMPORT_MAX_REJECT_SHARE`` (0.05).
 
     Returns
     -------
@@ -140,7 +144,9 @@ def import_extract(
 
     rejects = Rejects()
     report: dict = {"kind": kind, "file": extract.name, "dry_run": dry_run}
-    threshold = settings.IMPORT_MAX_REJECT_SHARE
+    threshold = settings.IMPORT_MAX_REJECT_SHARE if max_reject_share is None else max_reject_share
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"max_reject_share must be between 0 and 1, got {threshold}")
     try:
         with transaction.atomic():
             if dry_run:

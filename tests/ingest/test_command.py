@@ -76,3 +76,20 @@ def test_the_exit_status_of_the_real_command(tmp_path):
     )
     assert good.returncode == 0, good.stderr
     assert "IMPORTED - 3 rows read, 3 imported" in good.stdout
+
+
+def test_the_reject_share_can_be_set_per_run(folder, catalog):
+    rows = ["V1,R1,view,2026-01-01T10:00:00Z,E1,", "V2,R404,view,2026-01-01T10:00:00Z,E2,"]
+    path = str(write(folder, "i.csv", interactions_csv(rows)))
+    with pytest.raises(CommandError, match=r"1 of 2 rows rejected \(50.0%\)"):
+        run("interactions", path)
+    assert Interaction.objects.count() == 0
+    out = run("interactions", path, "--max-reject-share", "0.5")
+    assert "IMPORTED - 2 rows read, 1 imported, 1 rejected" in out
+    assert Interaction.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "half"])
+def test_it_refuses_a_reject_share_outside_0_to_1(folder, value):
+    with pytest.raises(CommandError, match="--max-reject-share"):
+        run("recipes", str(write(folder, "recipes.csv", RECIPES)), "--max-reject-share", value)
