@@ -40,3 +40,47 @@ def import_extract_job(extract_id: int, path: str) -> int:
         return extract.pk
     result = import_extract(extract.kind, path, user=extract.uploaded_by, extract=extract)
     return result.pk
+
+
+def _batch(batch_id: int):
+    from pilot.models import Batch
+
+    return Batch.objects.select_related("study").get(pk=batch_id)
+
+
+def generate_batch_job(batch_id: int) -> str:
+    """Generate the lists of batch ``batch_id`` (pilot.batches.generate)."""
+    from pilot.batches import generate
+
+    return "\n".join(generate(_batch(batch_id)).lines())
+
+
+def send_batch_job(batch_id: int, retry_failed: bool = False) -> str:
+    """Send batch ``batch_id``'s e-mails through the outbox (pilot.batches.send)."""
+    from pilot.batches import send
+
+    return "\n".join(send(_batch(batch_id), retry_failed=retry_failed).lines())
+
+
+def run_batch_job(batch_id: int) -> str:
+    """Generate, then send, batch ``batch_id``."""
+    return generate_batch_job(batch_id) + "\n" + send_batch_job(batch_id)
+
+
+def remind_batch_job(batch_id: int) -> str:
+    from pilot.batches import remind
+
+    return "\n".join(remind(_batch(batch_id)).lines())
+
+
+def close_batch_job(batch_id: int) -> str:
+    from pilot.batches import close
+
+    return f"{batch_id}: closed" if close(_batch(batch_id)) else f"{batch_id}: already closed"
+
+
+def tick_job() -> str:
+    """Every minute (pilot/cron.py): run whatever step of each active study is due."""
+    from pilot.batches import tick
+
+    return "\n".join(tick().lines())

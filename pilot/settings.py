@@ -138,6 +138,12 @@ JOBS_INLINE = REDIS_URL is None
 SIGNIN_LINK_MAX_AGE_HOURS = env_int("SIGNIN_LINK_MAX_AGE_HOURS", 72, minimum=1)
 IMPORT_MAX_REJECT_SHARE = env_float("IMPORT_MAX_REJECT_SHARE", 0.05, minimum=0.0, maximum=1.0)
 MODEL_ARTIFACT_DIR = VAR_DIR / "models"
+# The weekly cycle (docs/cycle.md): how often rqcron enqueues the tick; how long a worker's
+# claim on a batch step lasts before another worker may take over from a dead one.
+TICK_INTERVAL_SECONDS = env_int("TICK_INTERVAL_SECONDS", 60, minimum=1)
+BATCH_LEASE_SECONDS = env_int("BATCH_LEASE_SECONDS", 120, minimum=1)
+# Pseudonyms in exports: HMAC of (study key, customer id) with this key (default SECRET_KEY).
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", "")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -4,6 +4,7 @@ from pilot.models.auth import SignInLink
 from pilot.models.catalog import Recipe
 from pilot.models.data import Extract, Interaction
 from pilot.models.modelling import ModelVersion
+from pilot.models.outbox import Message
 from pilot.models.people import Identity, Person
 from pilot.models.studies import (
     Arm,
@@ -21,6 +22,7 @@ __all__ = [
     "Extract",
     "Identity",
     "Interaction",
+    "Message",
     "ModelVersion",
     "Participant",
     "Person",

@@ -132,6 +132,7 @@ class Participant(models.Model):
     consent_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
     enrolled_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["study", "person"]
@@ -169,6 +170,12 @@ class Batch(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: A worker running a step of this batch holds the lease until then (renewed per chunk);
+    #: a second worker finds it held and leaves the step alone. A dead worker's lease expires.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    #: What generating found: participants whose restrictions left no recipe, and so on.
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["study", "-iso_year", "-iso_week"]
