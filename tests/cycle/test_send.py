@@ -89,7 +89,7 @@ def test_it_reminds_only_those_who_have_not_finished(generated, smtp):
     send(generated)
     done = generated.study.participants.order_by("pk")[0]
     half = generated.study.participants.order_by("pk")[1]
-    for i, rec in enumerate(Recommendation.objects.filter(batch=generated, participant=done)):
+    for rec in Recommendation.objects.filter(batch=generated, participant=done):
         Rating.objects.create(recommendation=rec, stars=4, would_cook="yes")
     rec = Recommendation.objects.filter(batch=generated, participant=half).first()
     Rating.objects.create(recommendation=rec, stars=2, would_cook="no")
