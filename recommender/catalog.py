@@ -119,20 +119,20 @@ class Catalog:
         return len(self.item_ids)
 
     def __contains__(self, item: Any) -> bool:
-        return bool(self._index.positions([item])[0] >= 0)
+        return self._index.position(item) >= 0
 
     def __repr__(self) -> str:
         return f"Catalog({len(self)} items, {int(self.active.sum())} active)"
 
     def _position(self, item: Any) -> int:
-        pos = int(self._index.positions([item])[0])
+        pos = self._index.position(item)
         if pos < 0:
             raise KeyError(item)
         return pos
 
     def title(self, item: Any, default: str | None = None) -> str:
         """Title of an item; ``default`` (or the id as text) if it is not in the catalog."""
-        pos = int(self._index.positions([item])[0])
+        pos = self._index.position(item)
         if pos < 0:
             return str(item) if default is None else default
         return self.titles[pos]
@@ -144,12 +144,12 @@ class Catalog:
         return self.tags[self._position(item)]
 
     def is_active(self, item: Any) -> bool:
-        pos = int(self._index.positions([item])[0])
+        pos = self._index.position(item)
         return bool(pos >= 0 and self.active[pos])
 
     def allows(self, item: Any, restrictions: Any = ()) -> bool:
         """True if ``item`` may be recommended to someone with these restrictions."""
-        pos = int(self._index.positions([item])[0])
+        pos = self._index.position(item)
         return bool(
             pos >= 0 and self.active[pos] and normalize_labels(restrictions) <= self.labels[pos]
         )

@@ -126,6 +126,17 @@ class _IdIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def position(self, value: Any) -> int:
+        """Position of one external id, -1 if unknown: a dict look-up for the common case
+        (same type as the vocabulary), else the same coercions as :meth:`positions`."""
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = self._lookup = {v: i for i, v in enumerate(self.ids.tolist())}
+        found = lookup.get(value) if isinstance(value, str | int) else None
+        if found is not None:
+            return found
+        return int(self.positions([value])[0])
+
     def positions(self, values: Any) -> np.ndarray:
         """Positions (int64) of external ids; -1 for ids not in the vocabulary."""
         values = list(values) if not isinstance(values, np.ndarray | pd.Series) else values
@@ -217,7 +228,7 @@ class Interactions:
 
     def history(self, user: Any) -> list:
         """External ids of the items a user interacted with (empty if unknown)."""
-        row = self._users.positions([user])[0]
+        row = self._users.position(user)
         if row < 0:
             return []
         cols = self.matrix.indices[self.matrix.indptr[row] : self.matrix.indptr[row + 1]]

@@ -22,12 +22,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pilot import modeldata
 from pilot.batches.leases import lease
 from pilot.batches.schedule import Week, week_schedule
+from pilot.batches.store import as_json, insert_rows
 from pilot.models import Batch, Participant, Recipe, Recommendation
 
 CHUNK = 1000
@@ -134,18 +135,25 @@ def recommend_for(participants, arm, catalog, *, batch: Batch | None = None, exp
     )
 
 
-def _rows(batch, participant, arm, slots, recipe_pk) -> list[Recommendation]:
+FIELDS = (
+    "batch", "participant", "recipe", "rank", "score", "model_version", "reason_code",
+    "explanation", "evidence", "created_at",
+)  # fmt: skip
+
+
+def _rows(batch, participant, arm, slots, recipe_pk, now) -> list[tuple]:
     return [
-        Recommendation(
-            batch=batch,
-            participant=participant,
-            recipe_id=recipe_pk[slot.item],
-            rank=slot.rank,
-            score=float(slot.score),
-            model_version_id=arm.model_version_id,
-            reason_code=slot.reason_code,
-            explanation=slot.reason,
-            evidence=[[key, float(value)] for key, value in slot.evidence],
+        (
+            batch.pk,
+            participant.pk,
+            recipe_pk[slot.item],
+            slot.rank,
+            float(slot.score),
+            arm.model_version_id,
+            slot.reason_code,
+            slot.reason,
+            as_json([[key, float(value)] for key, value in slot.evidence]),
+            now,
         )
         for slot in slots
     ]
@@ -200,6 +208,7 @@ def generate(batch: Batch, *, chunk_size: int = CHUNK, progress=None) -> Generat
 
 
 def _store(batch, chunk, arm, lists, recipe_pk, result: GenerateResult) -> None:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
         still = set(_missing(batch, [p.pk for p in chunk]).values_list("pk", flat=True))
         rows = []
@@ -213,10 +222,9 @@ def _store(batch, chunk, arm, lists, recipe_pk, result: GenerateResult) -> None:
                 continue
             if len(slots) < arm.batch_size:
                 result.short[participant.person.customer_id] = len(slots)
-            rows.extend(_rows(batch, participant, arm, slots, recipe_pk))
+            rows.extend(_rows(batch, participant, arm, slots, recipe_pk, now))
             result.participants += 1
-        Recommendation.objects.bulk_create(rows, batch_size=2000)
-        result.recommendations += len(rows)
+        result.recommendations += insert_rows(Recommendation, FIELDS, rows)
         if empty:
             locked = Batch.objects.select_for_update().get(pk=batch.pk)
             report = dict(locked.report or {})

@@ -34,7 +34,7 @@ from django.utils import timezone
 from pilot.batches.generate import BatchClosed
 from pilot.batches.leases import lease
 from pilot.models import Batch, Message, Participant, Recommendation
-from pilot.signin import create_signin_link
+from pilot.signin import create_signin_links
 
 CHUNK = 200
 Kind = Message.Kind
@@ -106,10 +106,9 @@ def _fill_outbox(batch: Batch, kind: str) -> None:
     )
 
 
-def _build(message: Message) -> EmailMultiAlternatives:
+def _build(message: Message, url: str) -> EmailMultiAlternatives:
     participant = message.participant
     batch = message.batch
-    url = create_signin_link(participant.user, reverse("my-batch", args=[batch.pk]))
     context = {
         "participant": participant,
         "study": batch.study,
@@ -147,25 +146,29 @@ def _deliver(batch: Batch, kind: str, result: SendResult, held, chunk_size: int)
                 batch=batch, participant_id__in=[m.participant_id for m in messages]
             ).values_list("participant_id").annotate(n=Count("pk"))
         )  # fmt: skip
+        landing = reverse("my-batch", args=[batch.pk])
+        urls = create_signin_links((m.participant.user, landing) for m in messages)
         connection = mail.get_connection()
         try:
             connection.open()
             for message in messages:
                 message.batch = batch
                 message.n_recipes = counts.get(message.participant_id, 0)
-                _send_one(message, connection, result)
+                _send_one(message, urls.get(message.participant.user_id), connection, result)
         finally:
             connection.close()
         held.renew()
 
 
-def _send_one(message: Message, connection, result: SendResult) -> None:
+def _send_one(message: Message, url: str | None, connection, result: SendResult) -> None:
     now = timezone.now()
     claim = Message.objects.filter(pk=message.pk, state=Message.State.PENDING)
     if not claim.update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1):
         return  # another worker took it
     try:
-        email = _build(message)
+        if url is None:
+            raise ValueError("this user may not sign in by link (staff, analyst or inactive)")
+        email = _build(message, url)
         email.connection = connection
         if not email.send():
             raise RuntimeError("the mail server accepted no recipient")

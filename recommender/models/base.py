@@ -872,8 +872,8 @@ class _AdditiveExplanation:
             If the user or the item is unknown to the model.
         """
         self._check_fitted()
-        row = int(self._users.positions([user])[0])
-        col = int(self._items.positions([item])[0])
+        row = self._users.position(user)
+        col = self._items.position(item)
         if row < 0 or col < 0:
             raise KeyError(user if row < 0 else item)
         hist, contrib, feats, feat_contrib = self._contribution_parts(row, np.array([col]))
