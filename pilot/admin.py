@@ -105,6 +105,14 @@ class BatchAdmin(admin.ModelAdmin):
     search_fields = ["study__name"]
 
 
+@admin.register(m.Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["batch", "participant", "kind", "state", "attempts", "retried", "sent_at"]
+    list_filter = ["batch__study", "kind", "state", "retried"]
+    search_fields = ["participant__person__customer_id", "to", "error"]
+    readonly_fields = ["claimed_at", "sent_at", "attempts", "retried"]
+
+
 @admin.register(m.Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["batch", "participant", "rank", "recipe", "score", "reason_code"]
