@@ -40,3 +40,14 @@ def import_extract_job(extract_id: int, path: str) -> int:
         return extract.pk
     result = import_extract(extract.kind, path, user=extract.uploaded_by, extract=extract)
     return result.pk
+
+
+def train_model_job(token: str, spec: dict, user_id: int | None = None) -> int | None:
+    """Train a model version (``spec``: the arguments of ``pilot.training.train_version``).
+
+    Progress and the outcome go to the run's state file ``token`` (the staff page polls it).
+    Returns the new version's id, or None when training was refused.
+    """
+    from pilot.training import run_training
+
+    return run_training(token, spec, user_id)

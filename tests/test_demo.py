@@ -5,6 +5,7 @@ import gzip
 import io
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from django.db.models import Count
 from pilot.demo import SIZES, generate
 from pilot.demo.catalog import CUISINES, table_additions
 from pilot.demo.generate import DEFAULT_END, table_knows
+from pilot.demo.versions import ALS_PARAMS
 from pilot.demo.world import ANALYST_USERNAME, STAFF_USERNAME, STUDY_KEY, demo_password
 from pilot.ingredients import derive_diet_labels, ingredient_table, lookup
 from pilot.models import (
@@ -363,7 +365,12 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
     assert sorted(study.arms.values_list("name", "model_version__algorithm")) == [
         ("als", "als"), ("popularity", "popularity"),
     ]  # fmt: skip
-    assert all("placeholder" in v.note.lower() for v in ModelVersion.objects.all())
+    versions = {v.algorithm: v for v in ModelVersion.objects.all()}
+    assert set(versions) == {"als", "popularity"}
+    for version in versions.values():  # trained for real on the imported interactions
+        assert version.n_events == Interaction.objects.exclude(person=None).count()
+        assert Path(version.artifact).is_file() and version.metrics["summary"]["ndcg"]["n"] > 0
+    assert versions["als"].params["factors"] == ALS_PARAMS["factors"]
     participants = list(study.participants.select_related("person", "arm"))
     assert len(participants) == 5
     assert {p.arm.name for p in participants} == {"als", "popularity"}  # both arms to sign in as
