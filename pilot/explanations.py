@@ -28,8 +28,12 @@ ADDITIVE = ("als_history", "knn_similar")
 WHOLE = 0.995
 
 
-def describe(rec, catalog) -> dict[str, Any]:
-    """One recommendation for a template: title, reason, evidence rows and a note."""
+def describe(rec, catalog, *, side_features: bool = False) -> dict[str, Any]:
+    """One recommendation for a template: title, reason, evidence rows and a note.
+
+    ``side_features``: whether the model has user side features (part of a score may then
+    come from them, and the note says so).
+    """
     out = {
         "rank": rec.rank,
         "item": rec.item,
@@ -61,10 +65,16 @@ def describe(rec, catalog) -> dict[str, Any]:
             )
         else:
             out["explained_share"] = total
-            if total < WHOLE:
+            if total > 2 - WHOLE:
+                out["note"] = (
+                    f"The recipes named add up to {total:.0%} of the score: some of this "
+                    "person's other history counts against this recipe."
+                )
+            elif total < WHOLE:
+                rest = "other history and side features" if side_features else "other history"
                 out["note"] = (
                     f"The recipes named explain {total:.0%} of the score; the rest comes from "
-                    "this person's other history (and side features, if the model has any)."
+                    f"this person's {rest}."
                 )
     else:
         counts = dict(evidence)
@@ -125,7 +135,10 @@ def examples(version: ModelVersion, people: list[Person] | None = None, k: int =
         {
             "person": person,
             "restrictions": restrictions.get(person.customer_id, []),
-            "items": [describe(rec, catalog) for rec in recs[person.customer_id]],
+            "items": [
+                describe(rec, catalog, side_features=bool(version.user_features))
+                for rec in recs[person.customer_id]
+            ],
         }
         for person in people
     ]

@@ -64,7 +64,7 @@ def test_the_version_page_shows_data_parameters_metrics_per_segment_and_explanat
     assert page.status_code == 200
     text = page.content.decode()
     assert f"{als.n_events}" in text and f"{als.n_unresolved} interactions of web visitors" in text
-    assert "<code>factors</code></td><td>8</td>" in text
+    assert "<code>factors=8</code>" in text and "<code>seed=0</code>" in text
     summary = als.metrics["summary"]["recall"]
     assert f"{summary['low']:.4f} - {summary['high']:.4f}" in text
     for region in ("Wales", "Scotland", "London", "North East"):
