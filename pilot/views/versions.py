@@ -35,6 +35,7 @@ class TrainForm(forms.Form):
     )
     cutoff = forms.DateField(
         required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=f"Holdout cutoff (00:00 UTC); empty: {training.HOLDOUT_DAYS} days before "
         "the latest interaction.",
     )
@@ -49,7 +50,9 @@ class TrainForm(forms.Form):
         try:
             spec = training.check_request(
                 data["algorithm"],
-                params=training.parse_param_args(data["params"].splitlines()),
+                params=training.parse_param_args(
+                    line for line in data["params"].splitlines() if line.strip()
+                ),
                 user_features=data["user_features"],
                 item_features=data["item_features"],
                 cutoff=data["cutoff"],
