@@ -402,14 +402,21 @@ def test_running_it_again_changes_nothing(var_dir):
 
 
 @pytest.mark.django_db
-def test_reset_rebuilds_the_same_world_without_duplicates(var_dir):
+def test_reset_rebuilds_the_same_world_without_duplicates(
+    var_dir, django_capture_on_commit_callbacks
+):
     run_demo("--seed", "5", "--size", "small")
     before = dump()
     counts = {model: model.objects.count() for model in (Recipe, Person, Identity, Interaction)}
+    old_files = {Path(v.artifact) for v in ModelVersion.objects.all()}
 
-    run_demo("--seed", "5", "--size", "small", "--reset")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_demo("--seed", "5", "--size", "small", "--reset")
 
     assert dump() == before
+    new_files = {Path(v.artifact) for v in ModelVersion.objects.all()}
+    assert all(f.is_file() for f in new_files)
+    assert not any(f.exists() for f in old_files - new_files)  # the old versions' files went
     assert {model: model.objects.count() for model in counts} == counts
     assert Extract.objects.count() == 4
 

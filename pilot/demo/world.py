@@ -150,7 +150,8 @@ def _import(kind: str, path: Path) -> Extract:
 
 @transaction.atomic
 def delete_demo_world() -> dict[str, int]:
-    """Delete every pilot row and the demo accounts; return what was deleted, by model."""
+    """Delete every pilot row and the demo accounts (and the model versions' files); return
+    what was deleted, by model."""
     User = get_user_model()
     demo_users = set(
         Participant.objects.filter(study__key=STUDY_KEY).values_list("user_id", flat=True)
@@ -160,6 +161,8 @@ def delete_demo_world() -> dict[str, int]:
             "pk", flat=True
         )
     )
+    files = [f for v in ModelVersion.objects.all() for f in (v.artifact, v.holdout_file) if f]
+    transaction.on_commit(lambda: [Path(f).unlink(missing_ok=True) for f in files])
     deleted = {}
     for model in (
         Rating,
