@@ -417,6 +417,7 @@ def train_version(
         "test_until": _iso(last),
         "test_people": int(result.info["n_users"]),
         "fit_seconds": result.info.get("fit_seconds"),
+        "train_fingerprint": holdout_model.data_fingerprint_,
     }
     metrics["served"] = {
         "fitted_on": "every interaction resolved to a person up to training time",

@@ -235,6 +235,10 @@ def test_its_training_spec_trains_the_same_version_again_and_a_variant_is_one_st
     assert spec["cutoff"] == first.holdout_cutoff and spec["seed"] == 4
     assert again.params == first.params and again.features == first.features
     assert again.metrics["summary"] == first.metrics["summary"]
+    assert (
+        again.metrics["holdout"]["train_fingerprint"]
+        == first.metrics["holdout"]["train_fingerprint"]
+    )
     assert json.loads(Path(again.holdout_file).read_text()) == json.loads(
         Path(first.holdout_file).read_text()
     )
