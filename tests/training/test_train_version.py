@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import time_machine
 from django.db.models import Max, Min
 
 from pilot import modeldata, training
@@ -253,8 +254,9 @@ def test_it_names_versions_uniquely(world):
     assert first.name == "baseline"
     with pytest.raises(TrainingError, match="exists already"):
         train_version("popularity", name="baseline")
-    automatic = [train_version("popularity").name for _ in range(2)]
-    assert automatic[0].startswith("popularity-2") and len(set(automatic)) == 2
+    with time_machine.travel(datetime(2026, 11, 1, 12, 0, tzinfo=UTC), tick=False):
+        automatic = [train_version("popularity").name for _ in range(2)]
+    assert automatic == ["popularity-20261101-120000", "popularity-20261101-120000-2"]
 
 
 def test_it_refuses_when_there_is_nothing_to_train_on(db, var_dir):
