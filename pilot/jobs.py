@@ -84,3 +84,12 @@ def tick_job() -> str:
     from pilot.batches import tick
 
     return "\n".join(tick().lines())
+def train_model_job(token: str, spec: dict, user_id: int | None = None) -> int | None:
+    """Train a model version (``spec``: the arguments of ``pilot.training.train_version``).
+
+    Progress and the outcome go to the run's state file ``token`` (the staff page polls it).
+    Returns the new version's id, or None when training was refused.
+    """
+    from pilot.training import run_training
+
+    return run_training(token, spec, user_id)

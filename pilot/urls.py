@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pilot.views import accounts, dashboard, data, participant, staff, studies
+from pilot.views import accounts, dashboard, data, participant, staff, studies, versions
 
 urlpatterns = [
     path("", include(accounts.urlpatterns)),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", include(staff.urlpatterns)),
     path("staff/data/", include(data.urlpatterns)),
     path("staff/studies/", include(studies.urlpatterns)),
+    path("staff/versions/", include(versions.urlpatterns)),
     path("dashboard/", include(dashboard.urlpatterns)),
     path("admin/django_rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

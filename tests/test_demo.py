@@ -5,6 +5,7 @@ import gzip
 import io
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from django.db.models import Count
 from pilot.demo import SIZES, generate
 from pilot.demo.catalog import CUISINES, table_additions
 from pilot.demo.generate import DEFAULT_END, table_knows
+from pilot.demo.versions import ALS_PARAMS
 from pilot.demo.world import ANALYST_USERNAME, STAFF_USERNAME, STUDY_KEY, demo_password
 from pilot.ingredients import derive_diet_labels, ingredient_table, lookup
 from pilot.models import (
@@ -363,7 +365,12 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
     assert sorted(study.arms.values_list("name", "model_version__algorithm")) == [
         ("als", "als"), ("popularity", "popularity"),
     ]  # fmt: skip
-    assert all("placeholder" in v.note.lower() for v in ModelVersion.objects.all())
+    versions = {v.algorithm: v for v in ModelVersion.objects.all()}
+    assert set(versions) == {"als", "popularity"}
+    for version in versions.values():  # trained for real on the imported interactions
+        assert version.n_events == Interaction.objects.exclude(person=None).count()
+        assert Path(version.artifact).is_file() and version.metrics["summary"]["ndcg"]["n"] > 0
+    assert versions["als"].params["factors"] == ALS_PARAMS["factors"]
     participants = list(study.participants.select_related("person", "arm"))
     assert len(participants) == 5
     assert {p.arm.name for p in participants} == {"als", "popularity"}  # both arms to sign in as
@@ -395,14 +402,21 @@ def test_running_it_again_changes_nothing(var_dir):
 
 
 @pytest.mark.django_db
-def test_reset_rebuilds_the_same_world_without_duplicates(var_dir):
+def test_reset_rebuilds_the_same_world_without_duplicates(
+    var_dir, django_capture_on_commit_callbacks
+):
     run_demo("--seed", "5", "--size", "small")
     before = dump()
     counts = {model: model.objects.count() for model in (Recipe, Person, Identity, Interaction)}
+    old_files = {Path(v.artifact) for v in ModelVersion.objects.all()}
 
-    run_demo("--seed", "5", "--size", "small", "--reset")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_demo("--seed", "5", "--size", "small", "--reset")
 
     assert dump() == before
+    new_files = {Path(v.artifact) for v in ModelVersion.objects.all()}
+    assert all(f.is_file() for f in new_files)
+    assert not any(f.exists() for f in old_files - new_files)  # the old versions' files went
     assert {model: model.objects.count() for model in counts} == counts
     assert Extract.objects.count() == 4
 

@@ -3,8 +3,9 @@
 ``build_demo_world(seed)`` writes the files of :func:`pilot.demo.generate.generate` under
 ``VAR_DIR/demo/<seed>/``, imports them with :func:`pilot.ingest.import_extract` (recipes,
 people, identities, interactions: the same path as any real extract), then creates the demo
-study "Autumn recipe pilot" with two arms (popularity and ALS placeholders), five pilot users
-enrolled in it, one staff user and one analyst.
+study "Autumn recipe pilot" with two arms (popularity and ALS versions trained on the
+imported data by :func:`pilot.demo.versions.train_demo_versions`), five pilot users enrolled
+in it, one staff user and one analyst.
 
 Running it again is harmless: when the demo study exists (same seed and size) nothing is
 imported or created twice, the accounts are just printed again. ``reset=True`` first deletes
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from pilot.demo.generate import DEFAULT_END, LOCAL_TZ, SIZES, generate
+from pilot.demo.versions import train_demo_versions
 from pilot.models import (
     Arm,
     Batch,
@@ -51,11 +53,6 @@ ANALYST_USERNAME = "demo-analyst"
 PILOT_USER_PREFIX = "pilot-"
 N_PILOT_USERS = 5
 IMPORT_ORDER = ("recipes", "people", "identities", "interactions")
-PLACEHOLDER_NOTE = (
-    "Placeholder created by `manage.py demo`: not trained yet. Training arrives with "
-    "`manage.py train` (a later issue), which records trained versions with their data, "
-    "artifact and offline metrics."
-)
 _MARKER = re.compile(r"manage\.py demo --seed (\d+) --size (\w+)")
 
 
@@ -131,8 +128,9 @@ def build_demo_world(seed: int = 0, reset: bool = False, *, size: str = "full") 
     world.created = True
     paths = generate(seed, world.directory, **SIZES[size])
     world.extracts = [_import(kind, paths[kind]) for kind in IMPORT_ORDER]
+    versions = train_demo_versions()
     with transaction.atomic():
-        study = _study(seed, size)
+        study = _study(seed, size, versions)
         _enrol(study)
     world.accounts = _accounts(study, seed)
     return world
@@ -152,7 +150,8 @@ def _import(kind: str, path: Path) -> Extract:
 
 @transaction.atomic
 def delete_demo_world() -> dict[str, int]:
-    """Delete every pilot row and the demo accounts; return what was deleted, by model."""
+    """Delete every pilot row and the demo accounts (and the model versions' files); return
+    what was deleted, by model."""
     User = get_user_model()
     demo_users = set(
         Participant.objects.filter(study__key=STUDY_KEY).values_list("user_id", flat=True)
@@ -162,6 +161,8 @@ def delete_demo_world() -> dict[str, int]:
             "pk", flat=True
         )
     )
+    files = [f for v in ModelVersion.objects.all() for f in (v.artifact, v.holdout_file) if f]
+    transaction.on_commit(lambda: [Path(f).unlink(missing_ok=True) for f in files])
     deleted = {}
     for model in (
         Rating,
@@ -183,7 +184,7 @@ def delete_demo_world() -> dict[str, int]:
     return deleted
 
 
-def _study(seed: int, size: str) -> Study:
+def _study(seed: int, size: str, versions: tuple[ModelVersion, ...]) -> Study:
     start = DEFAULT_END + timedelta(days=1)  # the Monday after the web data ends
     study = Study.objects.create(
         name=STUDY_NAME,
@@ -201,19 +202,6 @@ def _study(seed: int, size: str) -> Study:
         start_date=start,
         end_date=start + timedelta(weeks=8, days=-1),
     )
-    versions = [
-        ModelVersion.objects.get_or_create(
-            name=f"{algorithm}-demo",
-            defaults={"algorithm": algorithm, "params": params, "note": PLACEHOLDER_NOTE},
-        )[0]
-        for algorithm, params in (
-            (ModelVersion.Algorithm.POPULARITY, {}),
-            (
-                ModelVersion.Algorithm.ALS,
-                {"factors": 64, "regularization": 0.05, "iterations": 15, "alpha": 10.0},
-            ),
-        )
-    ]
     for version in versions:
         Arm.objects.create(
             study=study, name=version.algorithm, model_version=version, batch_size=10, weight=1.0

@@ -1,0 +1,179 @@
+"""Staff pages of model versions: the list, training one as a background job, one version."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pilot import explanations, modeldata, training
+from pilot.access import staff_required
+from pilot.jobs import enqueue, train_model_job
+from pilot.models import ModelVersion, Person
+
+MAX_VERSIONS_LISTED = 200
+
+
+class TrainForm(forms.Form):
+    algorithm = forms.ChoiceField(choices=[(k, k) for k in training.ALGORITHMS])
+    params = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One NAME=VALUE per line (e.g. factors=32); the others keep their defaults.",
+    )
+    user_features = forms.MultipleChoiceField(
+        required=False,
+        choices=[(c, c) for c in modeldata.USER_FEATURE_COLUMNS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    item_features = forms.MultipleChoiceField(
+        required=False,
+        choices=[(c, c) for c in modeldata.ITEM_FEATURE_COLUMNS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cutoff = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=f"Holdout cutoff (00:00 UTC); empty: {training.HOLDOUT_DAYS} days before "
+        "the latest interaction.",
+    )
+    seed = forms.IntegerField(initial=training.DEFAULT_SEED, min_value=0)
+    name = forms.CharField(required=False, max_length=100, help_text="Empty: algorithm and time.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            spec = training.check_request(
+                data["algorithm"],
+                params=training.parse_param_args(
+                    line for line in data["params"].splitlines() if line.strip()
+                ),
+                user_features=data["user_features"],
+                item_features=data["item_features"],
+                cutoff=data["cutoff"],
+                name=data["name"],
+                seed=data["seed"],
+            )
+        except training.TrainingError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.spec = {**spec, "note": data["note"]}
+        return data
+
+
+@staff_required
+def version_list(request):
+    versions = ModelVersion.objects.select_related("created_by")[:MAX_VERSIONS_LISTED]
+    rows = [
+        {
+            "version": v,
+            "metrics": [
+                (v.metrics.get("summary") or {}).get(name) for name in training.KEY_METRICS
+            ],
+            "coverage": (v.metrics.get("beyond") or {}).get("catalog_coverage"),
+        }
+        for v in versions
+    ]
+    labels = [training.METRIC_LABELS[name] for name in training.KEY_METRICS]
+    return render(request, "staff/versions.html", {"rows": rows, "labels": labels})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def version_new(request):
+    form = TrainForm(request.POST or None, initial=_initial(request))
+    if request.method == "POST" and form.is_valid():
+        token = training.new_run(form.spec)
+        enqueue(train_model_job, token, form.spec, request.user.pk)
+        return redirect("version-run", token)
+    return render(
+        request,
+        "staff/versions_new.html",
+        {"form": form, "parameters": {k: training.parameters(k) for k in training.ALGORITHMS}},
+    )
+
+
+def _initial(request) -> dict:
+    """``?like=ID`` fills the form with that version's algorithm, parameters and features."""
+    like = ModelVersion.objects.filter(pk=request.GET.get("like") or 0).first()
+    if like is None:
+        return {}
+    spec = training.training_spec(like)
+    return {
+        "algorithm": spec["algorithm"],
+        "params": "\n".join(f"{k}={v}" for k, v in spec["params"].items()),
+        "user_features": list(spec["user_features"]),
+        "item_features": list(spec["item_features"]),
+        "cutoff": spec["cutoff"].date() if spec["cutoff"] else None,
+        "seed": spec["seed"],
+        "note": f"Like {like.name}, with: ",
+    }
+
+
+def _run_or_404(token: str) -> dict:
+    try:
+        state = training.read_run(token)
+    except ValueError:
+        state = None
+    if state is None:
+        raise Http404("No such training run.")
+    return state
+
+
+@staff_required
+def version_run(request, token: str):
+    state = _run_or_404(token)
+    if state.get("state") == "done":
+        return redirect("version-detail", state["version_id"])
+    return render(request, "staff/versions_run.html", {"state": state, "token": token})
+
+
+@staff_required
+@require_GET
+def version_run_status(request, token: str):
+    state = _run_or_404(token)
+    keys = ("state", "percent", "message", "version_id")
+    return JsonResponse(
+        {**{k: state.get(k) for k in keys}, "done": state["state"] in ("done", "failed")}
+    )
+
+
+@staff_required
+def version_detail(request, pk: int):
+    version = get_object_or_404(ModelVersion.objects.select_related("created_by"), pk=pk)
+    asked = request.GET.get("person", "").strip()
+    people = list(Person.objects.filter(customer_id=asked)) if asked else None
+    try:
+        examples, examples_error = explanations.examples(version, people), ""
+    except (FileNotFoundError, ValueError) as error:
+        examples, examples_error = [], str(error)
+    ctx = {
+        "version": version,
+        "m": version.metrics or {},
+        "summary": training.summary_rows(version.metrics),
+        "beyond": training.beyond_rows(version.metrics),
+        "segments": training.grouped_rows(version.metrics, "segments"),
+        "months": training.grouped_rows(version.metrics, "months"),
+        "group_labels": [
+            training.METRIC_LABELS[n] for n in ("ndcg", "recall", "precision", "hit_rate")
+        ],
+        "params": sorted((version.params or {}).items()),
+        "examples": examples,
+        "examples_error": examples_error,
+        "asked": asked,
+        "asked_unknown": bool(asked) and not people,
+    }
+    return render(request, "staff/versions_detail.html", ctx)
+
+
+urlpatterns = [
+    path("", version_list, name="version-list"),
+    path("new/", version_new, name="version-new"),
+    path("runs/<str:token>/", version_run, name="version-run"),
+    path("runs/<str:token>/status/", version_run_status, name="version-run-status"),
+    path("<int:pk>/", version_detail, name="version-detail"),
+]
