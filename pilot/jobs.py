@@ -84,6 +84,8 @@ def tick_job() -> str:
     from pilot.batches import tick
 
     return "\n".join(tick().lines())
+
+
 def train_model_job(token: str, spec: dict, user_id: int | None = None) -> int | None:
     """Train a model version (``spec``: the arguments of ``pilot.training.train_version``).
 

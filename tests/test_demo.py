@@ -14,7 +14,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.utils import timezone
 
+from pilot.batches import current_week
 from pilot.demo import SIZES, generate
 from pilot.demo.catalog import CUISINES, table_additions
 from pilot.demo.generate import DEFAULT_END, table_knows
@@ -29,6 +31,7 @@ from pilot.models import (
     Participant,
     Person,
     Recipe,
+    Recommendation,
     Study,
 )
 from pilot.models.catalog import DIET_LABELS
@@ -371,9 +374,18 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
         assert version.n_events == Interaction.objects.exclude(person=None).count()
         assert Path(version.artifact).is_file() and version.metrics["summary"]["ndcg"]["n"] > 0
     assert versions["als"].params["factors"] == ALS_PARAMS["factors"]
-    participants = list(study.participants.select_related("person", "arm"))
-    assert len(participants) == 5
+    everyone = list(study.participants.select_related("person", "arm", "user"))
+    assert len(everyone) == Person.objects.exclude(email="").count()  # everyone is enrolled
+    participants = [p for p in everyone if p.user.username in output]
+    assert len(participants) == 5  # the demo pilot users printed with a sign-in link
     assert {p.arm.name for p in participants} == {"als", "popularity"}  # both arms to sign in as
+    batches = list(study.batches.order_by("iso_year", "iso_week"))
+    assert [b.status for b in batches] == ["closed"] * 4 + ["sent"]  # four past weeks, this one
+    assert batches[-1].label == str(current_week(study, timezone.now()))
+    for rec in Recommendation.objects.filter(batch__study=study).select_related(
+        "recipe", "participant__person"
+    ):
+        assert set(rec.participant.person.restrictions) <= set(rec.recipe.diet_labels)
     for participant in participants:
         assert participant.arm == study.assign_arm(participant.person)
         assert not participant.user.has_usable_password()
@@ -426,12 +438,13 @@ def test_reset_keeps_other_users_and_deletes_the_demo_accounts(var_dir):
     User = get_user_model()
     User.objects.create_user("someone-else", password="pw-for-tests-1")
     run_demo("--seed", "5", "--size", "small")
-    assert User.objects.filter(username__startswith="pilot-").count() == 5
+    enrolled = Participant.objects.count()
+    assert User.objects.filter(username__startswith="pilot-").count() == enrolled
 
     run_demo("--seed", "6", "--size", "small", "--reset")
 
     assert User.objects.filter(username="someone-else").exists()
-    assert User.objects.filter(username__startswith="pilot-").count() == 5
+    assert User.objects.filter(username__startswith="pilot-").count() == Participant.objects.count()
     assert Study.objects.get().description.endswith("--seed 6 --size small`.")
 
 

@@ -27,7 +27,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from pilot.batches.studies import enrol
 from pilot.demo.generate import DEFAULT_END, LOCAL_TZ, SIZES, generate
+from pilot.demo.weeks import demo_weeks, run_demo_weeks
 from pilot.demo.versions import train_demo_versions
 from pilot.models import (
     Arm,
@@ -35,6 +37,7 @@ from pilot.models import (
     Extract,
     Identity,
     Interaction,
+    Message,
     ModelVersion,
     Participant,
     Person,
@@ -132,6 +135,7 @@ def build_demo_world(seed: int = 0, reset: bool = False, *, size: str = "full") 
     with transaction.atomic():
         study = _study(seed, size, versions)
         _enrol(study)
+    run_demo_weeks(study)
     world.accounts = _accounts(study, seed)
     return world
 
@@ -165,6 +169,7 @@ def delete_demo_world() -> dict[str, int]:
     transaction.on_commit(lambda: [Path(f).unlink(missing_ok=True) for f in files])
     deleted = {}
     for model in (
+        Message,
         Rating,
         QuestionnaireAnswer,
         Recommendation,
@@ -202,6 +207,9 @@ def _study(seed: int, size: str, versions: tuple[ModelVersion, ...]) -> Study:
         start_date=start,
         end_date=start + timedelta(weeks=8, days=-1),
     )
+    first = demo_weeks(study)[0].day(study.weekday)  # the pilot began four weeks ago
+    study.start_date, study.end_date = first, first + timedelta(weeks=12, days=-1)
+    study.save(update_fields=["start_date", "end_date"])
     for version in versions:
         Arm.objects.create(
             study=study, name=version.algorithm, model_version=version, batch_size=10, weight=1.0
@@ -248,16 +256,13 @@ def _pilot_people(study: Study) -> list[Person]:
 
 
 def _enrol(study: Study) -> None:
-    User = get_user_model()
+    """The five demo pilot users first (their logins named ``pilot-<customer id>``), then
+    everyone else with an e-mail address, through the real enrolment."""
+    chosen = _pilot_people(study)
+    others = Person.objects.exclude(pk__in=[p.pk for p in chosen]).order_by("customer_id")
+    enrol(study, [*chosen, *others])
     consent_at = datetime.combine(study.start_date, time(9, 0), LOCAL_TZ) - timedelta(days=7)
-    for person in _pilot_people(study):
-        user = User(username=f"{PILOT_USER_PREFIX}{person.customer_id.lower()}", email=person.email)
-        user.set_unusable_password()
-        user.save()
-        Participant.objects.create(
-            study=study, person=person, user=user, arm=study.assign_arm(person),
-            consent_at=consent_at,
-        )  # fmt: skip
+    study.participants.update(consent_at=consent_at)
 
 
 def demo_password(seed: int, username: str) -> str:
@@ -286,8 +291,11 @@ def _accounts(study: Study, seed: int) -> list[Account]:
             user.groups.add(group)
         shown = password if user.check_password(password) else "(changed since; not shown)"
         accounts.append(Account(role, username, user.email, password=shown))
-    for participant in study.participants.select_related("user", "person", "arm").order_by(
-        "person__customer_id"
+    demo_people = [p.pk for p in _pilot_people(study)]
+    for participant in (
+        study.participants.filter(person__in=demo_people)
+        .select_related("user", "person", "arm")
+        .order_by("person__customer_id")
     ):
         person = participant.person
         restrictions = ", ".join(person.restrictions) or "no restrictions"
