@@ -8,3 +8,12 @@ from pilot.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None  # static files come from the finders in tests; no collectstatic needed
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: that one fails concurrent writers at
+    # once with "database table is locked", while a file waits for its lock as in production.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"recipe-pilot-test-{os.getpid()}.sqlite3")
+    }

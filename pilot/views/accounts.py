@@ -4,12 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pilot import access, signin
+from pilot.jobs import enqueue, renew_signin_link_job, request_signin_link_job
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -32,10 +34,15 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def request_link(request):
-    """Ask for a new sign-in link; the answer never tells whether the address is known."""
+    """Ask for a new sign-in link; the answer never tells whether the address is known.
+
+    Nothing is looked up here: a job does it after the response, so a known address takes
+    no longer to answer than an unknown one.
+    """
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signin.request_link(form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        transaction.on_commit(lambda: enqueue(request_signin_link_job, email))
         return redirect("signin-sent")
     return render(request, "accounts/landing.html", {"form": form})
 
@@ -82,7 +89,8 @@ def _link_invalid(request, token, error):
 @require_POST
 def renew_link(request):
     """From the "link no longer works" page: e-mail a fresh link to the link's owner."""
-    signin.renew(request.POST.get("token", ""))
+    token = request.POST.get("token", "")
+    transaction.on_commit(lambda: enqueue(renew_signin_link_job, token))
     return redirect("signin-sent")
 
 
