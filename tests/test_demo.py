@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.test import RequestFactory
 
 from pilot.demo import SIZES, generate
 from pilot.demo.catalog import CUISINES, table_additions
@@ -374,8 +375,9 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
         assert participant.user.signin_links.exists()
     staff_password = demo_password(5, STAFF_USERNAME)
     analyst_password = demo_password(5, ANALYST_USERNAME)
-    staff = authenticate(username=STAFF_USERNAME, password=staff_password)
-    analyst = authenticate(username=ANALYST_USERNAME, password=analyst_password)
+    request = RequestFactory().post("/accounts/login/")  # django-axes needs the request
+    staff = authenticate(request, username=STAFF_USERNAME, password=staff_password)
+    analyst = authenticate(request, username=ANALYST_USERNAME, password=analyst_password)
     assert staff.is_staff and list(staff.groups.values_list("name", flat=True)) == ["staff"]
     assert not analyst.is_staff
     assert list(analyst.groups.values_list("name", flat=True)) == ["analyst"]

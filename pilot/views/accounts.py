@@ -1,6 +1,7 @@
 """Home, staff/analyst login, and pilot users' one-time sign-in links (docs/roles.md)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -92,6 +93,17 @@ def renew_link(request):
     token = request.POST.get("token", "")
     transaction.on_commit(lambda: enqueue(renew_signin_link_job, token))
     return redirect("signin-sent")
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer to a login while a username and address are locked out."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    context = {
+        "username": username,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+    }
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 login_view = auth_views.LoginView.as_view(
