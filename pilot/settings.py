@@ -5,10 +5,13 @@ Embedded defaults (no variable set besides DEBUG=1): SQLite under var/, jobs run
 SECRET_KEY, ALLOWED_HOSTS and the EMAIL_* variables.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from pilot.env import (
     env_bool,
@@ -22,6 +25,13 @@ from pilot.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A laptop checkout keeps its generated SECRET_KEY in a git-ignored .env (written by
+# `make run`). Variables already in the environment win; ENV_FILE names another file, and
+# ENV_FILE= (empty) reads none.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    load_dotenv(ENV_FILE, override=False)
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -30,8 +40,9 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "Environment variable SECRET_KEY is not set. It is required when DEBUG is off; "
-            "set DEBUG=1 for a development run with a built-in key."
+            "Environment variable SECRET_KEY is not set. It is required when DEBUG is off: "
+            "export it, or run `make run` once, which writes a generated key to .env "
+            f"({ENV_FILE or 'ENV_FILE is empty: no .env read'})."
         )
     SECRET_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
 
@@ -49,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_rq",
     "axes",
+    "csp",
     "pilot",
 ]
 
@@ -61,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pilot.security.ContentSecurityPolicyMiddleware",
+    "pilot.security.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -112,7 +126,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minim
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pilot.views.accounts.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0) or None
+PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
@@ -159,15 +174,41 @@ SIGNIN_LINK_MAX_AGE_HOURS = env_int("SIGNIN_LINK_MAX_AGE_HOURS", 72, minimum=1)
 IMPORT_MAX_REJECT_SHARE = env_float("IMPORT_MAX_REJECT_SHARE", 0.05, minimum=0.0, maximum=1.0)
 MODEL_ARTIFACT_DIR = VAR_DIR / "models"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS (docs/security.md). Behind PROXY_COUNT proxies, X-Forwarded-Proto says whether the
+# browser used HTTPS; the proxy must set it (and drop any the client sent).
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline script or
+# style anywhere (plotly figures are drawn by static/js/charts.js from JSON in the page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

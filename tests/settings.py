@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("ENV_FILE", "")  # a laptop's .env (from `make run`) stays out of the tests
 
 from pilot.settings import *  # noqa: E402,F403
 
