@@ -365,6 +365,9 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
         ("als", "als"), ("popularity", "popularity"),
     ]  # fmt: skip
     assert all("placeholder" in v.note.lower() for v in ModelVersion.objects.all())
+    # Shown as plain text on the pages: no Markdown backticks.
+    assert "`" not in study.description
+    assert all("`" not in v.note for v in ModelVersion.objects.all())
     participants = list(study.participants.select_related("person", "arm"))
     assert len(participants) == 5
     assert {p.arm.name for p in participants} == {"als", "popularity"}  # both arms to sign in as
@@ -420,7 +423,7 @@ def test_reset_keeps_other_users_and_deletes_the_demo_accounts(var_dir):
 
     assert User.objects.filter(username="someone-else").exists()
     assert User.objects.filter(username__startswith="pilot-").count() == 5
-    assert Study.objects.get().description.endswith("--seed 6 --size small`.")
+    assert Study.objects.get().description.endswith("--seed 6 --size small.")
 
 
 @pytest.mark.django_db

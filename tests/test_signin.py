@@ -196,6 +196,23 @@ def test_it_shows_a_confirm_page_and_leaves_the_link_unused_on_get(client, parti
     assert SignInLink.objects.get().used_at is None
 
 
+def test_it_greets_a_first_time_user_with_welcome_and_a_returning_one_with_welcome_back(
+    client, participant
+):
+    first = client.get(path_of(signin.create_signin_link(participant.user)))
+    assert b"<h1>Welcome</h1>" in first.content
+    client.post(path_of(signin.create_signin_link(participant.user)))  # signs in once
+    client.logout()
+    again = client.get(path_of(signin.create_signin_link(participant.user)))
+    assert b"<h1>Welcome back</h1>" in again.content
+
+
+def test_it_sends_a_get_of_the_renew_address_to_the_link_form(client):
+    response = client.get(reverse("signin-renew"))
+    assert response.status_code == 302
+    assert response.url == reverse("signin-request")
+
+
 def test_it_signs_in_on_post_and_redirects(client, participant):
     path = path_of(signin.create_signin_link(participant.user))
     response = client.post(path)

@@ -52,8 +52,8 @@ PILOT_USER_PREFIX = "pilot-"
 N_PILOT_USERS = 5
 IMPORT_ORDER = ("recipes", "people", "identities", "interactions")
 PLACEHOLDER_NOTE = (
-    "Placeholder created by `manage.py demo`: not trained yet. Training arrives with "
-    "`manage.py train` (a later issue), which records trained versions with their data, "
+    "Placeholder created by manage.py demo: not trained yet. Training arrives with "
+    "manage.py train (a later issue), which records trained versions with their data, "
     "artifact and offline metrics."
 )
 _MARKER = re.compile(r"manage\.py demo --seed (\d+) --size (\w+)")
@@ -191,7 +191,7 @@ def _study(seed: int, size: str) -> Study:
         description=(
             "Demo study: each pilot user gets a weekly batch of recipes from the popularity "
             "baseline or the ALS model, rates them and answers a short questionnaire. "
-            f"Built by `manage.py demo --seed {seed} --size {size}`."
+            f"Built by manage.py demo --seed {seed} --size {size}."
         ),
         weekday=Study.Weekday.MONDAY,
         send_time=time(8, 0),

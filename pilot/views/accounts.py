@@ -9,7 +9,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from pilot import access, signin
 from pilot.jobs import enqueue, renew_signin_link_job, request_signin_link_job
@@ -87,9 +87,14 @@ def _link_invalid(request, token, error):
     return render(request, "accounts/link_invalid.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def renew_link(request):
-    """From the "link no longer works" page: e-mail a fresh link to the link's owner."""
+    """From the "link no longer works" page: e-mail a fresh link to the link's owner.
+
+    A GET (a bookmarked or retyped address) goes to the form that asks for a link.
+    """
+    if request.method == "GET":
+        return redirect("signin-request")
     token = request.POST.get("token", "")
     transaction.on_commit(lambda: enqueue(renew_signin_link_job, token))
     return redirect("signin-sent")
