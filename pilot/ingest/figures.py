@@ -22,13 +22,23 @@ CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 
 
 def to_html(fig: go.Figure) -> str:
-    """A ``<div>`` holding the figure as JSON; static/js/charts.js draws it with plotly.js.
+    """A ``<figure>``: the title as its caption, and a ``<div>`` holding the figure as JSON
+    that static/js/charts.js draws with plotly.js.
 
+    The title is HTML, not plotly's: it wraps on a phone, where plotly's would be cut off.
     No inline script: the page's Content-Security-Policy allows scripts from this site only.
     """
+    title = fig.layout.title.text or ""
     figure = json.loads(fig.to_json())
+    figure["layout"].pop("title", None)
+    figure["layout"]["margin"] = {**figure["layout"].get("margin", {}), "t": 10}
     figure["config"] = CONFIG
-    return format_html('<div class="chart" data-plotly-figure="{}"></div>', json.dumps(figure))
+    return format_html(
+        '<figure class="chart"><figcaption>{}</figcaption>'
+        '<div class="chart-plot" data-plotly-figure="{}"></div></figure>',
+        title,
+        json.dumps(figure),
+    )
 
 
 def per_day_figure(days: list[DayCount]) -> go.Figure:

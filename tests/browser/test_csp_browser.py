@@ -61,7 +61,7 @@ def test_the_data_page_charts_render_under_the_policy(
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     assert page.locator(".js-plotly-plot").count() == 3
     # Each chart drew its bars or line and its title.
-    expect(page.locator(".js-plotly-plot .gtitle").first).to_be_visible()
+    expect(page.locator("figure.chart figcaption").first).to_be_visible()
     assert page.locator(".js-plotly-plot .point, .js-plotly-plot .scatterlayer path").count() > 0
     assert refusals == []
 
