@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+ENV_FILE ?= .env
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test test-sqlite test-postgres bench lint format venv chromium clean
+.PHONY: run serve test test-sqlite test-postgres bench lint format venv chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Recipe Pilot needs Python 3.11 or newer: set PYTHON=python3.12 (for example)")'
@@ -19,11 +20,24 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## The site with the demo world on the embedded defaults (SQLite, jobs inline, console e-mail).
-run: $(STAMP)
+## No DEBUG: the site shows its own 404 and 500 pages; the secret key comes from .env.
+run: $(STAMP) $(ENV_FILE)
 	mkdir -p var/static
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo --if-empty
-	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo --if-empty
+	@$(MAKE) --no-print-directory serve
+
+## Only the web server, as `make run` starts it (plain HTTP on HOST:PORT; any host name when
+## HOST=0.0.0.0 serves every interface).
+RUN_HOSTS = $(if $(filter 0.0.0.0,$(HOST)),*,$(HOST),127.0.0.1,localhost)
+serve:
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(RUN_HOSTS)} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	  SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## A git-ignored .env with a generated SECRET_KEY, read by pilot/settings.py (never replaced).
+$(ENV_FILE):
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Written by make: this checkout'"'"'s own secret key (git-ignored).\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "wrote $@ with a generated SECRET_KEY"
 
 ## The whole test suite, on the database DATABASE_URL names (SQLite when unset).
 test: $(STAMP) chromium

@@ -95,3 +95,19 @@ def train_model_job(token: str, spec: dict, user_id: int | None = None) -> int |
     from pilot.training import run_training
 
     return run_training(token, spec, user_id)
+def request_signin_link_job(email: str) -> int:
+    """E-mail a sign-in link to the pilot user(s) with this address, under the rate limit.
+
+    Queued by the sign-in form so that the request does the same work for a known address
+    as for an unknown one. Returns how many e-mails were sent.
+    """
+    from pilot import signin
+
+    return signin.request_link(email)
+
+
+def renew_signin_link_job(token: str) -> int:
+    """E-mail a fresh link to the owner of a used or expired link ``token`` (rate limited)."""
+    from pilot import signin
+
+    return signin.renew(token)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -213,6 +214,11 @@ def send_signin_email(who, next_url: str = "") -> str:
     if not address:
         raise ValueError(f"{user} has no e-mail address to send a sign-in link to.")
     url = create_signin_link(user, next_url)
+    _email_link(user, participant, address, url)
+    return url
+
+
+def _email_link(user, participant, address: str, url: str) -> None:
     if participant is None:
         participant = user.participations.select_related("study").first()
     context = {
@@ -231,7 +237,6 @@ def send_signin_email(who, next_url: str = "") -> str:
     )
     message.attach_alternative(render_to_string("emails/signin_body.html", context), "text/html")
     message.send()
-    return url
 
 
 def rate_limited(user) -> bool:
@@ -240,11 +245,39 @@ def rate_limited(user) -> bool:
     return user.signin_links.filter(created_at__gte=since).count() >= MAX_LINKS_PER_WINDOW
 
 
+def create_requested_link(user, next_url: str = "") -> str | None:
+    """A new link for ``user`` unless rate limited (then ``None``), as one atomic step.
+
+    The count and the insert run in one transaction that first locks the user's row
+    (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions take the
+    database's write lock at ``BEGIN``), so simultaneous requests for one address queue
+    behind each other and at most :data:`MAX_LINKS_PER_WINDOW` of them get a link.
+    """
+    with transaction.atomic():
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        if rate_limited(user):
+            return None
+        return create_signin_link(user, next_url)
+
+
+def _send_requested_link(user) -> int:
+    address = _address(user)
+    if not address:
+        return 0
+    url = create_requested_link(user)
+    if url is None:
+        return 0
+    _email_link(user, None, address, url)
+    return 1
+
+
 def request_link(email: str) -> int:
     """Send a new link to every pilot user with this address, unless rate limited.
 
     Returns how many e-mails were sent; callers showing a page must not reveal it (the page
-    reads the same whether the address is known or not).
+    reads the same whether the address is known or not). The sign-in form does not call
+    this in the request: it queues :func:`pilot.jobs.request_signin_link_job`, so a known
+    address answers as fast as an unknown one.
     """
     email = email.strip()
     if not email:
@@ -254,12 +287,7 @@ def request_link(email: str) -> int:
         .objects.filter(Q(email__iexact=email) | Q(participations__person__email__iexact=email))
         .distinct()
     )
-    sent = 0
-    for user in users:
-        if may_use_links(user) and not rate_limited(user):
-            send_signin_email(user)
-            sent += 1
-    return sent
+    return sum(_send_requested_link(user) for user in users if may_use_links(user))
 
 
 def renew(token: str) -> int:
@@ -269,7 +297,6 @@ def renew(token: str) -> int:
     :func:`request_link`.
     """
     user = owner_of(token)
-    if user is None or not may_use_links(user) or rate_limited(user):
+    if user is None or not may_use_links(user):
         return 0
-    send_signin_email(user)
-    return 1
+    return _send_requested_link(user)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
+from django.test import RequestFactory
 
 from pilot.batches import current_week
 from pilot.demo import SIZES, generate
@@ -374,6 +375,8 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
         assert version.n_events == Interaction.objects.exclude(person=None).count()
         assert Path(version.artifact).is_file() and version.metrics["summary"]["ndcg"]["n"] > 0
     assert versions["als"].params["factors"] == ALS_PARAMS["factors"]
+    # Shown as plain text on the pages: no Markdown backticks.
+    assert "`" not in study.description
     everyone = list(study.participants.select_related("person", "arm", "user"))
     assert len(everyone) == Person.objects.exclude(email="").count()  # everyone is enrolled
     participants = [p for p in everyone if p.user.username in output]
@@ -393,8 +396,9 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
         assert participant.user.signin_links.exists()
     staff_password = demo_password(5, STAFF_USERNAME)
     analyst_password = demo_password(5, ANALYST_USERNAME)
-    staff = authenticate(username=STAFF_USERNAME, password=staff_password)
-    analyst = authenticate(username=ANALYST_USERNAME, password=analyst_password)
+    request = RequestFactory().post("/accounts/login/")  # django-axes needs the request
+    staff = authenticate(request, username=STAFF_USERNAME, password=staff_password)
+    analyst = authenticate(request, username=ANALYST_USERNAME, password=analyst_password)
     assert staff.is_staff and list(staff.groups.values_list("name", flat=True)) == ["staff"]
     assert not analyst.is_staff
     assert list(analyst.groups.values_list("name", flat=True)) == ["analyst"]
@@ -445,7 +449,7 @@ def test_reset_keeps_other_users_and_deletes_the_demo_accounts(var_dir):
 
     assert User.objects.filter(username="someone-else").exists()
     assert User.objects.filter(username__startswith="pilot-").count() == Participant.objects.count()
-    assert Study.objects.get().description.endswith("--seed 6 --size small`.")
+    assert Study.objects.get().description.endswith("--seed 6 --size small.")
 
 
 @pytest.mark.django_db

@@ -84,10 +84,13 @@ def test_it_shows_each_role_its_navigation(as_user, staff_user, analyst_user, pa
     staff_page = as_user(staff_user).get(reverse("staff-home")).content.decode()
     assert reverse("admin:index") in staff_page
     assert reverse("dashboard-home") in staff_page
+    staff_nav = staff_page.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'<a href="{reverse("data-home")}">Data</a>' in staff_nav
     assert reverse("my-weeks") not in staff_page
 
     analyst_page = as_user(analyst_user).get(reverse("dashboard-home")).content.decode()
     assert reverse("staff-home") not in analyst_page
+    assert reverse("data-home") not in analyst_page
     assert reverse("admin:index") not in analyst_page
 
     pilot_page = as_user(participant.user).get(reverse("my-weeks")).content.decode()

@@ -139,7 +139,7 @@ def test_it_checks_time_zones():
 
 def load_settings(**env):
     """Import pilot.settings in a fresh interpreter with exactly these variables."""
-    clean = {"PATH": os.environ["PATH"], **env}
+    clean = {"PATH": os.environ["PATH"], "ENV_FILE": "", **env}
     code = "import pilot.settings as s; print(s.DEBUG, s.JOBS_INLINE, s.DATABASES['default']['ENGINE'], s.EMAIL_BACKEND)"
     return subprocess.run(
         [sys.executable, "-c", code],

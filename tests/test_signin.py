@@ -196,6 +196,23 @@ def test_it_shows_a_confirm_page_and_leaves_the_link_unused_on_get(client, parti
     assert SignInLink.objects.get().used_at is None
 
 
+def test_it_greets_a_first_time_user_with_welcome_and_a_returning_one_with_welcome_back(
+    client, participant
+):
+    first = client.get(path_of(signin.create_signin_link(participant.user)))
+    assert b"<h1>Welcome</h1>" in first.content
+    client.post(path_of(signin.create_signin_link(participant.user)))  # signs in once
+    client.logout()
+    again = client.get(path_of(signin.create_signin_link(participant.user)))
+    assert b"<h1>Welcome back</h1>" in again.content
+
+
+def test_it_sends_a_get_of_the_renew_address_to_the_link_form(client):
+    response = client.get(reverse("signin-renew"))
+    assert response.status_code == 302
+    assert response.url == reverse("signin-request")
+
+
 def test_it_signs_in_on_post_and_redirects(client, participant):
     path = path_of(signin.create_signin_link(participant.user))
     response = client.post(path)
@@ -251,19 +268,23 @@ def test_it_signs_in_as_the_links_owner_not_as_someone_else(client, participant,
     assert client.session[SESSION_KEY] == str(other_participant.user.pk)
 
 
-def test_it_renews_from_the_friendly_page(client, participant):
+def test_it_renews_from_the_friendly_page(client, participant, django_capture_on_commit_callbacks):
     token = token_of(signin.create_signin_link(participant.user))
     client.post(reverse("signin-link", args=[token]))
-    response = client.post(reverse("signin-renew"), {"token": token})
+    with django_capture_on_commit_callbacks(execute=True):  # the job (inline without Redis)
+        response = client.post(reverse("signin-renew"), {"token": token})
     assert response.url == reverse("signin-sent")
     assert len(mail.outbox) == 1
     new_url = re.search(r"http\S+/signin/\S+/", mail.outbox[0].body).group(0)
     assert Client().post(path_of(new_url)).status_code == 302
 
 
-def test_it_answers_the_same_for_known_and_unknown_addresses(client, participant):
-    known = client.post(reverse("signin-request"), {"email": "p-C001@example.org"}, follow=True)
-    unknown = client.post(reverse("signin-request"), {"email": "who@example.org"}, follow=True)
+def test_it_answers_the_same_for_known_and_unknown_addresses(
+    client, participant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the job (inline without Redis)
+        known = client.post(reverse("signin-request"), {"email": "p-C001@example.org"}, follow=True)
+        unknown = client.post(reverse("signin-request"), {"email": "who@example.org"}, follow=True)
     assert known.redirect_chain == unknown.redirect_chain == [(reverse("signin-sent"), 302)]
     assert known.content == unknown.content
     assert len(mail.outbox) == 1

@@ -197,7 +197,7 @@ def _study(seed: int, size: str, versions: tuple[ModelVersion, ...]) -> Study:
         description=(
             "Demo study: each pilot user gets a weekly batch of recipes from the popularity "
             "baseline or the ALS model, rates them and answers a short questionnaire. "
-            f"Built by `manage.py demo --seed {seed} --size {size}`."
+            f"Built by manage.py demo --seed {seed} --size {size}."
         ),
         weekday=Study.Weekday.MONDAY,
         send_time=time(8, 0),

@@ -320,6 +320,6 @@ def report_lines(extract: Extract, *, max_rejects: int = 20) -> list[str]:
         for entry in (extract.rejects or [])[:max_rejects]:
             lines.append("  " + format_reject(extract.name, entry))
         more = extract.rows_rejected - min(max_rejects, len(extract.rejects or []))
-        if more > 0:
+        if max_rejects and more > 0:  # max_rejects=0: the caller shows the rows itself
             lines.append("  ... and more: download the rejects CSV for all kept rows")
     return lines

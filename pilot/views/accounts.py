@@ -1,15 +1,18 @@
 """Home, staff/analyst login, and pilot users' one-time sign-in links (docs/roles.md)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from pilot import access, signin
+from pilot.jobs import enqueue, renew_signin_link_job, request_signin_link_job
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -32,10 +35,15 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def request_link(request):
-    """Ask for a new sign-in link; the answer never tells whether the address is known."""
+    """Ask for a new sign-in link; the answer never tells whether the address is known.
+
+    Nothing is looked up here: a job does it after the response, so a known address takes
+    no longer to answer than an unknown one.
+    """
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signin.request_link(form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        transaction.on_commit(lambda: enqueue(request_signin_link_job, email))
         return redirect("signin-sent")
     return render(request, "accounts/landing.html", {"form": form})
 
@@ -79,11 +87,28 @@ def _link_invalid(request, token, error):
     return render(request, "accounts/link_invalid.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def renew_link(request):
-    """From the "link no longer works" page: e-mail a fresh link to the link's owner."""
-    signin.renew(request.POST.get("token", ""))
+    """From the "link no longer works" page: e-mail a fresh link to the link's owner.
+
+    A GET (a bookmarked or retyped address) goes to the form that asks for a link.
+    """
+    if request.method == "GET":
+        return redirect("signin-request")
+    token = request.POST.get("token", "")
+    transaction.on_commit(lambda: enqueue(renew_signin_link_job, token))
     return redirect("signin-sent")
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer to a login while a username and address are locked out."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    context = {
+        "username": username,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+    }
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 login_view = auth_views.LoginView.as_view(

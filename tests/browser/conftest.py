@@ -54,14 +54,18 @@ def phone(browser, base_url):
     context.close()
 
 
-SHOTS_DIR = os.environ.get("PILOT_SHOTS_DIR", "")
+#: Where the screenshots go: ``var/screenshots/`` (git-ignored) unless PILOT_SHOTS_DIR says.
+SHOTS_DIR = os.environ.get("PILOT_SHOTS_DIR") or os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    "var",
+    "screenshots",
+)
 
 
 def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot to ``$PILOT_SHOTS_DIR/<name>.png`` when that is set."""
-    if SHOTS_DIR:
-        os.makedirs(SHOTS_DIR, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS_DIR, f"{name}.png"), full_page=True)
+    """Save a full-page screenshot to ``SHOTS_DIR/<name>.png`` (the phone ones end "-phone")."""
+    os.makedirs(SHOTS_DIR, exist_ok=True)
+    page.screenshot(path=os.path.join(SHOTS_DIR, f"{name}.png"), full_page=True)
 
 
 def assert_no_horizontal_scroll(page) -> None:

@@ -89,6 +89,25 @@ def test_rejects_download_as_csv(client, staff_user, folder, catalog, settings):
     ]
 
 
+def test_the_extract_page_promises_no_more_rejects_when_it_shows_them_all(
+    client, staff_user, folder, catalog, settings
+):
+    settings.IMPORT_MAX_REJECT_SHARE = 0.9
+    rows = [
+        "V1,R1,view,2026-01-01T10:00:00Z,E1,",
+        "V1,R9,view,2026-01-01T10:00:00Z,E2,",
+        "V1,,view,2026-01-01T10:00:00Z,E3,",
+    ]
+    extract = import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    assert extract.rows_rejected == 2 and len(extract.rejects) == 2
+    client.force_login(staff_user)
+    html = client.get(reverse("data-extract", args=[extract.pk])).content.decode()
+    assert "<td><code>R9</code></td>" in html
+    assert "and more" not in html  # both rejected rows are in the table
+    assert "<code></code>" not in html  # the empty value reads "(empty)", not an empty chip
+    assert '<span class="muted">(empty)</span>' in html
+
+
 def test_rejects_download_never_hands_a_formula_to_a_spreadsheet(
     client, staff_user, folder, catalog, settings
 ):
