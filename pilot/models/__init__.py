@@ -3,6 +3,7 @@
 from pilot.models.auth import SignInLink
 from pilot.models.catalog import Recipe
 from pilot.models.data import Extract, Interaction
+from pilot.models.ingredients import IngredientClassification, UnknownIngredient
 from pilot.models.modelling import ModelVersion
 from pilot.models.people import Identity, Person
 from pilot.models.studies import (
@@ -20,6 +21,7 @@ __all__ = [
     "Batch",
     "Extract",
     "Identity",
+    "IngredientClassification",
     "Interaction",
     "ModelVersion",
     "Participant",
@@ -30,4 +32,5 @@ __all__ = [
     "SignInLink",
     "Recommendation",
     "Study",
+    "UnknownIngredient",
 ]

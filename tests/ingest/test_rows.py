@@ -184,21 +184,35 @@ def test_labels_are_normalised_and_derived(folder):
         "recipe_id,title,ingredients,diet_labels\n"
         "R1,Salad,lettuce|feta,Vegetarian|Gluten-Free\n"
         "R2,Carbonara,spaghetti|bacon|egg|parmesan,\n"
-        "R3,Mystery,dragon fruit|unobtainium,\n"
+        "R3,Mystery,dragon fruit|unobtainium|fairy dust,\n"
     )
     extract = import_extract("recipes", write(folder, "r.csv", text))
     labels = dict(Recipe.objects.values_list("external_id", "diet_labels"))
     assert labels["R1"] == ["vegetarian", "gluten_free"]
     assert labels["R2"] == ["nut_free"]
     assert labels["R3"] == []  # unknown ingredients break every label
-    assert dict(extract.report["unknown_ingredients"]) == {"dragon fruit": 1, "unobtainium": 1}
+    assert extract.report["unknown_ingredients_total"] == 2
+    assert extract.report["unknown_ingredients_top"] == [
+        ["fairy dust", 1, 0],
+        ["unobtainium", 1, 0],
+    ]
 
 
-def test_a_label_contradicting_the_table_is_a_warning(folder):
-    text = "recipe_id,title,ingredients,diet_labels\nR1,Stew,beef|carrot,vegetarian\n"
+def test_a_label_contradicting_an_ingredient_is_dropped_and_reported(folder):
+    """Labels from the extract are checked, not trusted: the stricter answer is stored."""
+    text = (
+        "recipe_id,title,ingredients,diet_labels\n"
+        "R1,Stew,1 lb beef chuck|2 carrots,vegetarian|gluten_free\n"
+        "R2,Soup,4 cups chicken stock|1 leek,vegan\n"
+    )
     extract = import_extract("recipes", write(folder, "r.csv", text))
     assert extract.status == "imported"
-    assert extract.report["label_contradictions"] == ["R1: labelled vegetarian but contains beef"]
+    assert extract.report["label_contradictions"] == [
+        "R1: labelled vegetarian (but beef chuck); stored without vegetarian",
+        "R2: labelled vegan (but chicken stock); stored without vegan",
+    ]
+    labels = dict(Recipe.objects.values_list("external_id", "diet_labels"))
+    assert labels == {"R1": ["gluten_free"], "R2": []}
 
 
 def test_unknown_diet_words_are_kept_with_a_warning(folder):
