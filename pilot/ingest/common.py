@@ -18,7 +18,9 @@ from pilot.models.catalog import DIET_LABELS
 #: Values per ``IN (...)`` list: below SQLite's historical limit of 999 parameters.
 IN_BATCH = 900
 
-BAD_TIMESTAMP = "not an ISO 8601 timestamp (e.g. 2026-03-01T18:30:00Z)"
+BAD_TIMESTAMP = (
+    "not a timestamp of the form YYYY-MM-DD[THH:MM[:SS]][Z or ±HH:MM] (e.g. 2026-03-01T18:30:00Z)"
+)
 #: The accepted timestamp forms (docs/data.md): a date YYYY-MM-DD, optionally a time
 #: HH:MM[:SS[.fraction]] after "T" or a space, optionally "Z" or an offset ±HH:MM / ±HHMM / ±HH.
 TIMESTAMP_FORM = (

@@ -276,8 +276,8 @@ def report_lines(extract: Extract, *, max_rejects: int = 20) -> list[str]:
     if getattr(extract, "already_imported", False):
         return [
             f"{extract.name}: already imported as extract #{extract.pk} on "
-            f"{extract.finished_at:%Y-%m-%d %H:%M}; nothing changed. That extract's report: "
-            f"manage.py shell or /staff/data/extracts/{extract.pk}/."
+            f"{extract.finished_at:%Y-%m-%d %H:%M}; nothing changed (that extract's report: "
+            f"/staff/data/extracts/{extract.pk}/)"
         ]
     head = "DRY RUN: nothing written. " if report.get("dry_run") else ""
     lines.append(
