@@ -337,7 +337,7 @@ noodles, udon, udon noodles, ramen, ramen noodles, instant noodles, soba, soba n
 somen, chow mein noodles, lo mein noodles, hokkien noodles, wheat noodles, hakka noodles,
 spaetzle, gnocchi, dumplings, wontons, tortellini, ravioli, tortelloni, agnolotti,
 cappelletti, lasagna sheets, lasagne sheets, cannelloni tubes, manicotti shells,
-orzo, risoni, ditalini, pastina, acini de pepe, stelline, alphabet pasta, fregola,
+orzo, risoni, ditalini, pastina, acini de pepe, acini di pepe, stelline, alphabet pasta, fregola,
 soy sauce, shoyu, light soy sauce, dark soy sauce, sweet soy sauce, kecap manis,
 low sodium soy sauce, reduced sodium soy sauce, teriyaki sauce, teriyaki, teriyaki marinade,
 hoisin sauce, hoisin, black bean sauce, bean sauce, yellow bean sauce, sweet bean sauce,
@@ -379,7 +379,7 @@ basmati, basmati rice, jasmine rice, arborio, arborio rice, carnaroli, risotto r
 sushi rice, sticky rice, glutinous rice, sweet rice, wild rice, black rice, red rice,
 forbidden rice, paella rice, bomba rice, calrose rice, parboiled rice, converted rice,
 instant rice, minute rice, cooked rice, leftover rice, rice flakes, poha, puffed rice,
-rice cakes, rice crackers, rice paper, rice paper wrappers, rice noodles, rice vermicelli,
+rice cakes, rice crackers, rice paper, rice paper wrappers, rice wrappers, spring roll rice wrappers, rice noodles, rice vermicelli,
 rice sticks, pad thai noodles, bean thread noodles, glass noodles, cellophane noodles,
 mung bean noodles, sweet potato noodles, japchae noodles, shirataki noodles, kelp noodles,
 zucchini noodles, zoodles, spaghetti squash, rice flour, brown rice flour,
@@ -593,9 +593,7 @@ baked beans vegetarian, vegetarian baked beans, vegetarian refried beans,
 fat free refried beans vegetarian, hummus, houmous, falafel, falafel mix,
 tofu, firm tofu, extra firm tofu, silken tofu, soft tofu, smoked tofu, fried tofu,
 tofu puffs, tempeh, natto, yuba, bean curd, tvp, textured vegetable protein,
-soy mince, soya mince, quorn, quorn mince, beyond meat, impossible burger,
-plant based mince, veggie burger, veggie burgers, veggie crumbles, meatless crumbles,
-vegetarian mince, soy milk, soya milk, soy yogurt, soy cream, soy protein,
+soy mince, soya mince, plant based mince, soy milk, soya milk, soy yogurt, soy cream, soy protein,
 soy protein isolate, soy lecithin, lecithin, aquafaba, peas protein, pea protein,
 bean paste, red bean paste, sweet red bean paste, anko, white bean paste, black bean paste
 """
@@ -861,7 +859,9 @@ ginger dressing, asian dressing, teriyaki glaze, orange sauce stir fry : gluten
 rice wine, sake, cooking sake, mirin, aji mirin, hon mirin, sweet rice wine : alcohol
 shaoxing wine, shaoxing rice wine, chinese cooking wine, huangjiu, chinese rice wine : alcohol gluten
 vegetarian oyster sauce, mushroom oyster sauce, vegetarian stir fry sauce, mushroom stir fry sauce,
-vegan oyster sauce, hot bean paste, doubanjiang, chili bean paste, sichuan chili bean paste,
+vegan oyster sauce, quorn, quorn mince, beyond meat, impossible burger, veggie burger,
+veggie burgers, veggie crumbles, meatless crumbles, vegetarian mince, vegetarian burger crumbles,
+vegetarian crumbles, burger style crumbles, grillers crumbles, hot bean paste, doubanjiang, chili bean paste, sichuan chili bean paste,
 toban djan : gluten
 nam prik pao, thai chili paste, thai roasted chili paste, chili paste in soybean oil : shellfish
 tapenade, olive tapenade, black olive tapenade, green olive tapenade : fish

@@ -77,7 +77,8 @@ PREPARATION = frozenset(
     cooled chilled warmed heated thawed defrosted drained rinsed washed dried patted cleaned
     scrubbed squeezed juiced zested separated sifted divided cut snipped crumbed flaked
     dissolved prepared reserved optional approximately about roughly
-    room temperature at fresh frozen canned tinned undrained
+    room temperature at fresh frozen canned tinned undrained pounded thick inch inches husked
+    smashed spiralized chunked blanched unbaked popped brewed
     uncooked cooked leftover ripe overripe firm soft""".split()
 )
 #: Preparation words that are part of a real name when they stand first ("ground beef" is
@@ -92,135 +93,43 @@ TRAILING = re.compile(
     r"rolling|coating|the grill|the pan)|as (?:needed|required|desired)|if (?:desired|needed|"
     r"using|you like)|plus (?:more|extra|additional)\b.*|or (?:more|less|so|as needed|to taste)|"
     r"at room temperature|(?:cut|torn|broken|sliced|chopped|diced) into\b.*|"
+    r"with (?:leaves|tops|stems|skin|skins|seeds|liquid|juice|husks?|shells?)\b.*|"
+    r"for (?:a|an|one|two) \b.*|"
     r"(?:preferably|ideally|such as|like|e\.?g\.?|about|approximately|see note|see below|"
     r"divided|optional|each|total|in total|or so)\b.*)$"
 )
-#: Comma parts that begin like this are preparation, not ingredients.
-PREP_START = re.compile(
-    r"^(?:and |or )?(?:\w+ly |very |well )?(?:"
-    + "|".join(
-        sorted(
-            PREPARATION
-            | {
-                "to",
-                "for",
-                "plus",
-                "about",
-                "cut",
-                "such",
-                "like",
-                "divided",
-                "at",
-                "room",
-                "if",
-                "as",
-                "preferably",
-                "ideally",
-                "optional",
-                "more",
-                "see",
-                "thawed",
-                "drained",
-                "rinsed",
-                "cooked",
-                "in",
-                "into",
-                "with",
-                "without",
-                "from",
-                "each",
-                "torn",
-                "broken",
-                "removed",
-                "discarded",
-                "skin",
-                "skins",
-                "bones",
-                "stems",
-                "tops",
-                "ends",
-                "seeds",
-                "pits",
-                "casings",
-                "casing",
-                "left",
-                "whole",
-                "halves",
-                "reserved",
-                "kept",
-                "soaked",
-                "toasted",
-                "roasted",
-                "lightly",
-                "tough",
-                "woody",
-                "excess",
-                "room-temperature",
-                "squeezed",
-                "cubed",
-                "shredded",
-                "minced",
-                "chopped",
-                "sliced",
-                "diced",
-                "grated",
-                "peeled",
-                "halved",
-                "quartered",
-                "trimmed",
-                "beaten",
-                "melted",
-                "softened",
-                "separated",
-                "sifted",
-                "store",
-                "homemade",
-                "warm",
-                "cold",
-                "hot",
-                "chilled",
-                "or",
-                "and",
-                "not",
-                "no",
-                "any",
-                "your",
-                "a",
-                "an",
-                "the",
-                "i",
-                "we",
-                "you",
-                "one",
-                "two",
-                "three",
-                "half",
-                "white",
-                "green",
-                "light",
-                "pale",
-                "dark",
-                "parts",
-                "part",
-                "only",
-                "split",
-                "undrained",
-                "lengthwise",
-                "crosswise",
-                "meat",
-                "juices",
-                "liquid",
-                "debearded",
-                "scrubbed",
-                "patted",
-                "thinly",
-            },
-            key=len,
-            reverse=True,
-        )
+#: Words of preparation notes after a comma ("white and green parts separated", "cut into
+#: 1-inch pieces", "ribs removed"). A comma part is dropped only when *every* word is one of
+#: these (or a number, unit or size): "tomatoes, green chiles" keeps the chiles, and a part
+#: nobody can read stays as an ingredient (unknown: it breaks every label, the safe side).
+PREP_VOCABULARY = (
+    frozenset(
+        """
+        to for plus about cut such like divided at room temperature if as preferably ideally
+        optional more less so needed desired taste serving garnish garnishing dusting frying
+        drizzling greasing brushing see note below above in into on off of the a an by with
+        without from each torn broken removed discarded skin skins bones stems tops ends tips
+        tails shells seeds pits cores membranes casings casing left whole halves reserved kept
+        soaked toasted roasted lightly tough woody excess squeezed and or not no any your one
+        two three half white green light pale dark parts part only split undrained lengthwise
+        crosswise diagonally meat juices liquid debearded scrubbed patted husks husk silk ribs
+        rib leaves pounded zested juiced bite size sized pieces chunks strips rounds slices
+        wedges cubes dice thick thin inch inches cm mm wide long lengthways widthways apart
+        intact attached trimmed fat then until while still very well finely roughly coarsely
+        thinly thickly freshly lightly packed loosely firmly separately total approximately
+        dry dried cold warm hot chilled room-temperature plus extra
+        """.split()
     )
-    + r")\b"
+    | PREPARATION
 )
+
+
+def is_preparation(part: str) -> bool:
+    """Every word of this comma part is preparation ("thinly sliced", "cut into 1-inch pieces")."""
+    words = re.findall(r"[a-z]+", part.replace("-", " "))
+    return bool(words) and all(w in PREP_VOCABULARY or w in UNITS or w in SIZES for w in words)
+
+
 SUCH_AS = re.compile(r"\b(?:such as|like|e\.?g\.?|preferably|ideally)\s+(.+)$")
 
 EQUIPMENT = re.compile(
@@ -389,7 +298,7 @@ def main_and_extras(text: str) -> list[str]:
             part = part[: example.start()].strip()
             if not part:
                 continue
-        if position > 0 and PREP_START.match(part):
+        if position > 0 and is_preparation(part):
             continue
         out.append(part)
     return out

@@ -69,7 +69,8 @@ NEUTRAL = frozenset(
     bunch bunches sprig sprigs stalk stalks stick sticks head heads clove cloves leaf leaves
     piece pieces chunk chunks cube cubes slice slices strip strips wedge wedges round rounds
     spear spears floret florets segment segments ring rings pod pods thread threads
-    long short grain kernel kernels style condensed baking blend back
+    long short grain kernel kernels style condensed baking blend back unbaked deep dish popped
+    brewed strong whipped fully grade sushi all purpose mix
     mixed assorted various variety favorite favourite any other additional extra more
     your choice optional desired about approximately
     kraft heinz hellmanns hellmann best foods mccormick philadelphia kikkoman campbells
