@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Units, containers and measures (singular and plural, with the usual abbreviations).
 UNITS = frozenset(
@@ -222,19 +223,36 @@ def is_header(line: str) -> bool:
     if text.endswith(":"):
         return True
     words = _clean_text(text)
-    if re.search(r"\d", text):
+    if _HAS_DIGIT.search(text):
         return False
     if text.isupper() and len(text.split()) <= 4:
         return True
     return words in BARE_HEADERS or bool(HEADER_WORDS.match(words))
 
 
+_MARKS = re.compile(r"[®™©]")
+_UNIT_AFTER_NUMBER = re.compile(rf"(?:{_NUMBER}[a-z]+|\d+[a-z]*)")
+_LEADING_NUMBER = re.compile(r"^[\d.,/]+")
+_JUST_NUMBER = re.compile(_NUMBER)
+_HAS_LETTER = re.compile(r"[a-z]")
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _clean_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("⁄", "/")
-    text = re.sub(r"[®™©]", " ", text)
-    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).replace("⁄", "/")
+        text = _MARKS.sub(" ", text)
+        text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
     return " ".join(text.lower().split())
+
+
+_BULLET = re.compile(r"^[*•·\-–]+\s*")
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_BONE_SKIN = re.compile(r"\b(?:bone in|skin on|boneless|skinless)\b,?")
+_SPACE_BEFORE_COMMA = re.compile(r"\s+([,;])")
 
 
 def clean(line: str) -> str:
@@ -246,19 +264,21 @@ def clean(line: str) -> str:
     '1 cup grated cheddar'
     """
     text = _clean_text(line)
-    while True:
+    while "(" in text or "[" in text:
         stripped = _PARENS.sub(" ", text)
         if stripped == text:
             break
         text = stripped
-    text = re.sub(r"^[*•·\-–]+\s*", "", text)
+    text = _BULLET.sub("", text)
     head, sep, rest = text.partition(":")
     if sep and rest.strip() and len(head.split()) <= 3:
         text = rest
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
-    text = re.sub(r"\b(?:bone in|skin on|boneless|skinless)\b,?", lambda m: m[0].rstrip(","), text)
+    if "-" in text:
+        text = _WORD_HYPHEN.sub(" ", text)
+    if "bone" in text or "skin" in text:
+        text = _BONE_SKIN.sub(lambda m: m[0].rstrip(","), text)
     text = BRANDS.sub(" ", text)
-    text = re.sub(r"\s+([,;])", r"\1", text)
+    text = _SPACE_BEFORE_COMMA.sub(r"\1", text)
     return " ".join(text.split()).strip(" ,;.")
 
 
@@ -270,6 +290,8 @@ def is_equipment(text: str) -> bool:
 def citrus_parts(text: str) -> str | None:
     """``"juice of 1 lemon"`` -> ``"lemon juice"``; ``"zest and juice of 2 limes"`` ->
     ``"lime zest and lime juice"``; None when the line is not of that shape."""
+    if not any(w in text for w in ("juice", "zest", "rind", "peel")):
+        return None
     match = _CITRUS.match(strip_amounts(text, keep_words=True))
     if not match:
         return None
@@ -364,8 +386,8 @@ def strip_amounts(text: str, keep_words: bool = False) -> str:
                 words, changed, amount_seen = rest, True, True
                 continue
         first = words[0].strip(".")
-        if re.fullmatch(rf"{_NUMBER}[a-z]+", first) or re.fullmatch(r"\d+[a-z]*", first):
-            number_unit = re.sub(r"^[\d.,/]+", "", first)
+        if first[:1].isdigit() and _UNIT_AFTER_NUMBER.fullmatch(first):
+            number_unit = _LEADING_NUMBER.sub("", first)
             if number_unit in UNITS or number_unit in {"", "x"}:
                 words, changed, amount_seen = words[1:], True, True
                 continue
@@ -383,7 +405,7 @@ def strip_amounts(text: str, keep_words: bool = False) -> str:
             for w in words
             if w not in PREPARATION
             and w not in {"-"}
-            and not re.fullmatch(rf"{_NUMBER}", w)
+            and not _JUST_NUMBER.fullmatch(w)
             and not (w in SIZES and len(words) > 1)
         ]
     text = " ".join(words).replace(" - ", "-").replace("- ", "").replace(" -", "")
@@ -393,18 +415,24 @@ def strip_amounts(text: str, keep_words: bool = False) -> str:
 def _drop_trailing(text: str) -> str:
     """Drop "to taste", "for garnish", "plus more"... at the end, never the whole text."""
     match = TRAILING.search(text)
-    if match and re.search(r"[a-z]", strip_amounts(text[: match.start()])):
+    if match and _HAS_LETTER.search(strip_amounts(text[: match.start()])):
         text = text[: match.start()]
     return text.strip()
 
 
 def parse_line(line: str) -> list[str]:
     """The ingredient names one line contains, in order, without repeats (maybe none)."""
+    return list(_parse_line(line))
+
+
+@lru_cache(maxsize=100_000)
+def _parse_line(line: str) -> tuple[str, ...]:
+    """``parse_line``, cached: real extracts repeat lines ("salt", "2 eggs") thousands of times."""
     if is_header(line):
-        return []
+        return ()
     text = clean(line)
     if not text or is_equipment(text):
-        return []
+        return ()
     citrus = citrus_parts(text)
     if citrus:
         text = citrus
@@ -425,7 +453,7 @@ def parse_line(line: str) -> list[str]:
                 continue
             if name not in names:
                 names.append(name)
-    return names
+    return tuple(names)
 
 
 def parse_lines(lines) -> list[str]:

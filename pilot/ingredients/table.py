@@ -99,9 +99,11 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("Confectioners' Sugar")
     'confectioners sugar'
     """
-    text = unicodedata.normalize("NFKD", _MARKS.sub(" ", name))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("’", "'").replace("‘", "'")
+    text = name.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", _MARKS.sub(" ", text))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = text.replace("’", "'").replace("‘", "'")
     text = _APOSTROPHE.sub("", text)
     text = _NOT_WORD.sub(" ", text)
     return " ".join(text.split())
