@@ -184,12 +184,6 @@ COMPOUNDS = (
 )
 
 _NUMBER = r"(?:\d+(?:[.,]\d+)?(?:\s*/\s*\d+)?|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])"
-_AMOUNT = re.compile(
-    rf"^(?:{_NUMBER}\s*(?:-|–|to\b|or\b|x\b)?\s*)+|^(?:a|an|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|twelve|a few|few|several|couple|a couple|a couple of|some|handful|half|"
-    r"a half|quarter|dozen)\b"
-)
-_NUMBER_ANYWHERE = re.compile(rf"{_NUMBER}\s*(?:-|–)?\s*")
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\([^()]*$")
 _CITRUS = re.compile(
     r"^(?:(?:finely )?grated |fresh(?:ly squeezed)? )?(juice|zest|rind|peel)"
@@ -231,6 +225,14 @@ def is_header(line: str) -> bool:
 
 
 _MARKS = re.compile(r"[®™©]")
+#: Words that say how much ("a few", "several", "half"), dropped at the start of a line.
+AMOUNT_WORDS = frozenset(
+    "a an one two three four five six seven eight nine ten twelve few several couple some "
+    "handful half quarter dozen".split()
+)
+_BETWEEN_NUMBERS = frozenset({"-", "–", "to", "or", "x"})
+_FILLERS = frozenset({"of", "or", "and", "-", "x", "/", "+"})
+_UNIT_SUFFIXES = UNITS | {"", "x"}
 _UNIT_AFTER_NUMBER = re.compile(rf"(?:{_NUMBER}[a-z]+|\d+[a-z]*)")
 _LEADING_NUMBER = re.compile(r"^[\d.,/]+")
 _JUST_NUMBER = re.compile(_NUMBER)
@@ -373,32 +375,35 @@ def strip_amounts(text: str, keep_words: bool = False) -> str:
     'whole cloves'
     """
     words = text.replace("-", " - ").split()
-    # leading amounts and units, repeatedly ("1 (15 oz) can", "2 x 400g tins"); a unit only
+    # leading amounts and units ("1 (15 oz) can", "2 x 400g tins", "a pinch of"); a unit only
     # after an amount or before "of" ("gram flour" is flour of chickpeas)
-    changed, amount_seen = True, False
-    while changed and words:
-        changed = False
-        joined = " ".join(words)
-        match = _AMOUNT.match(joined)
-        if match and match.end() > 0:
-            rest = joined[match.end() :].split()
-            if rest != words:
-                words, changed, amount_seen = rest, True, True
-                continue
-        first = words[0].strip(".")
+    i, n, amount_seen, after_number = 0, len(words), False, False
+    while i < n:
+        word = words[i]
+        if _JUST_NUMBER.fullmatch(word):
+            i, amount_seen, after_number = i + 1, True, True
+            continue
+        if after_number and word in _BETWEEN_NUMBERS:
+            i, after_number = i + 1, False
+            continue
+        after_number = False
+        if word in AMOUNT_WORDS:
+            i, amount_seen = i + 1, True
+            continue
+        first = word.strip(".")
         if first[:1].isdigit() and _UNIT_AFTER_NUMBER.fullmatch(first):
-            number_unit = _LEADING_NUMBER.sub("", first)
-            if number_unit in UNITS or number_unit in {"", "x"}:
-                words, changed, amount_seen = words[1:], True, True
+            if _LEADING_NUMBER.sub("", first) in _UNIT_SUFFIXES:
+                i, amount_seen = i + 1, True
                 continue
-        if first in UNITS and len(words) > 1 and (amount_seen or words[1] == "of"):
-            words, changed = words[1:], True
+        if i + 1 < n and (
+            (first in UNITS and (amount_seen or words[i + 1] == "of"))
+            or first in SIZES
+            or first in _FILLERS
+        ):
+            i += 1
             continue
-        if first in SIZES and len(words) > 1:
-            words, changed = words[1:], True
-            continue
-        if first in {"of", "or", "and", "-", "x", "/", "+"} and len(words) > 1:
-            words, changed = words[1:], True
+        break
+    words = words[i:]
     if not keep_words:
         words = [
             w
