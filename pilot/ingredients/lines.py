@@ -64,7 +64,7 @@ UNIT_OR_FOOD = frozenset({"cloves", "clove", "leaves", "leaf", "ribs", "rib", "l
 SIZES = frozenset(
     """
     large larger small smaller medium med big jumbo extra giant mini miniature tiny huge
-    heaping heaped rounded level scant generous good full thick thin sized size bite
+    heaping heaped rounded level scant generous good full thick thin sized size bite petite
     """.split()
 )
 

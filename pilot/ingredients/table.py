@@ -70,7 +70,7 @@ NEUTRAL = frozenset(
     piece pieces chunk chunks cube cubes slice slices strip strips wedge wedges round rounds
     spear spears floret florets segment segments ring rings pod pods thread threads
     long short grain kernel kernels style condensed baking blend back unbaked deep dish popped
-    brewed strong whipped fully grade sushi all purpose mix
+    brewed strong whipped fully grade sushi all purpose mix petite
     mixed assorted various variety favorite favourite any other additional extra more
     your choice optional desired about approximately
     kraft heinz hellmanns hellmann best foods mccormick philadelphia kikkoman campbells
