@@ -143,3 +143,19 @@ class SignInLinkAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "expires_at", "used_at"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = ["user", "nonce", "next_url", "created_at", "expires_at", "used_at"]
+
+
+@admin.register(m.IngredientClassification)
+class IngredientClassificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "facts", "previous_facts", "classified_by", "classified_at"]
+    list_filter = ["classified_at"]
+    search_fields = ["name", "note", "classified_by__username"]
+    readonly_fields = ["recipes_relabelled"]
+
+
+@admin.register(m.UnknownIngredient)
+class UnknownIngredientAdmin(admin.ModelAdmin):
+    list_display = ["name", "recipe"]
+    search_fields = ["name", "recipe__title", "recipe__external_id"]
+    list_select_related = ["recipe"]
+    raw_id_fields = ["recipe"]

@@ -74,7 +74,49 @@ CUISINES = {
     "turkish",
     "vietnamese",
 }
-SYNONYMS = {"fall": "autumn", "xmas": "christmas", "valentine": "valentines", "mains": "main"}
+SYNONYMS = {
+    "fall": "autumn",
+    "xmas": "christmas",
+    "valentine": "valentines",
+    "valentines_day": "valentines",
+    "mains": "main",
+    # courses as recipe sites write them (Allrecipes, Food.com, BBC Good Food)
+    "main_dish": "main",
+    "main_dishes": "main",
+    "main_course": "main",
+    "main_courses": "main",
+    "entree": "main",
+    "entrees": "main",
+    "dinners": "dinner",
+    "appetizer": "starter",
+    "appetizers": "starter",
+    "appetiser": "starter",
+    "appetisers": "starter",
+    "starters": "starter",
+    "hors_d_oeuvres": "starter",
+    "side_dish": "side",
+    "side_dishes": "side",
+    "sides": "side",
+    "desserts": "dessert",
+    "puddings": "dessert",
+    "sweets": "dessert",
+    "soups": "soup",
+    "soups_stews_and_chili": "soup",
+    "salads": "salad",
+    "snacks": "snack",
+    "drinks": "drink",
+    "beverages": "drink",
+    "beverage": "drink",
+    "cocktails": "drink",
+    "breakfasts": "breakfast",
+    "breakfast_and_brunch": "breakfast",
+    "lunches": "lunch",
+    "breads": "baking",
+    "bread": "baking",
+    "baked_goods": "baking",
+    "cakes": "baking",
+    "cookies": "baking",
+}
 BARE_WORDS = (
     {w: "season" for w in SEASONS}
     | {w: "holiday" for w in HOLIDAYS}
@@ -98,7 +140,7 @@ def normalise_tag(raw: str) -> tuple[str, bool]:
         category, value = (part.strip() for part in text.split(":", 1))
         value = value.replace(" ", "_")
         return f"{category}:{value}", category in TAG_CATEGORIES
-    word = text.replace(" ", "_").replace("-", "_")
+    word = "_".join(text.replace("-", " ").replace("&", " and ").replace("'", " ").split())
     word = SYNONYMS.get(word, word)
     category = BARE_WORDS.get(word)
     if category is None:

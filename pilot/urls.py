@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pilot.views import accounts, dashboard, data, participant, staff, studies, versions
+from pilot.views import (
+    accounts,
+    dashboard,
+    data,
+    ingredients,
+    participant,
+    staff,
+    studies,
+    versions,
+)
 
 urlpatterns = [
     path("", include(accounts.urlpatterns)),
@@ -10,6 +19,7 @@ urlpatterns = [
     path("staff/data/", include(data.urlpatterns)),
     path("staff/studies/", include(studies.urlpatterns)),
     path("staff/versions/", include(versions.urlpatterns)),
+    path("staff/ingredients/", include(ingredients.urlpatterns)),
     path("dashboard/", include(dashboard.urlpatterns)),
     path("admin/django_rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

@@ -23,7 +23,7 @@ from pilot.demo.catalog import CUISINES, table_additions
 from pilot.demo.generate import DEFAULT_END, table_knows
 from pilot.demo.versions import ALS_PARAMS
 from pilot.demo.world import ANALYST_USERNAME, STAFF_USERNAME, STUDY_KEY, demo_password
-from pilot.ingredients import derive_diet_labels, ingredient_table, lookup
+from pilot.ingredients import derive_diet_labels, lookup
 from pilot.models import (
     Extract,
     Identity,
@@ -150,16 +150,12 @@ def test_diet_labels_agree_with_the_ingredient_table(world):
             )
 
 
-def test_appending_table_additions_makes_every_label_derivable(world):
-    """``table_additions()`` lists the demo ingredients the product table lacks; with them
-    appended, the import would derive exactly the labels the demo writes, for every recipe."""
-    extended = dict(ingredient_table())
-    for row in table_additions():
-        name, breaks = row.split(",")
-        assert lookup(name) is None, name
-        extended[name] = frozenset(filter(None, breaks.split("|")))
+def test_the_product_table_knows_every_demo_ingredient(world):
+    """``table_additions()`` lists the demo ingredients the product table lacks: none, so the
+    import derives exactly the labels the demo writes, for every recipe."""
+    assert table_additions() == []
     for r in world[0].values():
-        assert labels_of(r) == derive_diet_labels(r["ingredient_list"], extended), r["title"]
+        assert labels_of(r) == derive_diet_labels(r["ingredient_list"]), r["title"]
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,15 @@ from pilot.models.catalog import DIET_LABELS
 #: Values per ``IN (...)`` list: below SQLite's historical limit of 999 parameters.
 IN_BATCH = 900
 
-BAD_TIMESTAMP = "not an ISO 8601 timestamp (e.g. 2026-03-01T18:30:00Z)"
+BAD_TIMESTAMP = (
+    "not a timestamp of the form YYYY-MM-DD[THH:MM[:SS]][Z or ±HH:MM] (e.g. 2026-03-01T18:30:00Z)"
+)
+#: The accepted timestamp forms (docs/data.md): a date YYYY-MM-DD, optionally a time
+#: HH:MM[:SS[.fraction]] after "T" or a space, optionally "Z" or an offset ±HH:MM / ±HHMM / ±HH.
+TIMESTAMP_FORM = (
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
+    r"(?:Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
 FUTURE = "timestamp is in the future"
 
 
@@ -53,6 +61,10 @@ def parse_timestamps(values: pd.Series, now: datetime) -> tuple[pd.Series, np.nd
     stamps = pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
     if not isinstance(stamps, pd.Series):
         stamps = pd.Series(stamps)
+    # pandas' ISO 8601 also reads 20170818 and 2017/8/18: only the documented forms count
+    text = pd.Series(values, copy=False).astype(str).str.strip()
+    strict = text.str.fullmatch(TIMESTAMP_FORM).fillna(False).to_numpy(dtype=bool)
+    stamps = stamps.where(strict | (text == "").to_numpy(), pd.NaT)
     missing = stamps.isna().to_numpy()
     bad = np.zeros(len(missing), dtype=bool)
     unparsed = np.flatnonzero(missing)

@@ -69,7 +69,7 @@ FORMATS: dict[str, Format] = {
         (
             Column("recipe_id", required=True, max_length=64),
             Column("title", required=True, max_length=200),
-            Column("ingredients", max_length=100, is_list=True),
+            Column("ingredients", max_length=300, is_list=True),
             Column("tags", max_length=64, is_list=True),
             Column("diet_labels", max_length=32, is_list=True),
             Column("minutes", max_length=8),

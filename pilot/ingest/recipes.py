@@ -15,11 +15,16 @@ from pilot.ingest.common import (
 )
 from pilot.ingest.formats import FORMATS, split_list
 from pilot.ingest.validate import Check
-from pilot.ingredients import derive_diet_labels, ingredient_table, lookup, normalise
-from pilot.models import Recipe
+from pilot.ingredients import label_recipe, normalise
+from pilot.ingredients.worklist import current_table, worklist
+from pilot.models import Recipe, UnknownIngredient
 from pilot.tags import normalise_tag
 
 MAX_MINUTES = 7 * 24 * 60
+#: How many label contradictions the report lists one by one (all are counted).
+MAX_CONTRADICTIONS = 200
+#: How many names of the unknown-ingredient worklist the report shows.
+WORKLIST_TOP = 25
 
 
 def duplicate_reason(first_line: int, column: str) -> str:
@@ -27,7 +32,7 @@ def duplicate_reason(first_line: int, column: str) -> str:
 
 
 class RecipeImporter:
-    """Upsert recipes; derive diet labels from the ingredient table when none are given."""
+    """Upsert recipes; derive diet labels from the ingredients, or check the given ones."""
 
     fmt = FORMATS["recipes"]
 
@@ -39,7 +44,7 @@ class RecipeImporter:
         self.contradictions: list[str] = []
         self.unknown_labels = Counter()
         self.unknown_tags = Counter()
-        self.table = ingredient_table()
+        self.table = current_table()
 
     def process(self, check: Check) -> None:
         rows = check.rows
@@ -87,7 +92,7 @@ class RecipeImporter:
             labels_cell = row["diet_labels"] if self.ctx.has_column("diet_labels") else ""
             labels, unknown = parse_labels(labels_cell)
             self.unknown_labels.update(unknown)
-            fields["diet_labels"] = labels if labels_cell.strip() else None
+            fields["given_diet_labels"] = labels if labels_cell.strip() else None
             self.first_line[recipe_id] = line
             parsed[recipe_id] = fields
         self._write(parsed)
@@ -97,18 +102,23 @@ class RecipeImporter:
         for ids in batched(parsed):
             existing = {r.external_id: r for r in Recipe.objects.filter(external_id__in=ids)}
             new, changed, changed_fields = [], [], set()
+            unknown: dict[str, list[str]] = {}
             for recipe_id in ids:
                 fields = parsed[recipe_id]
                 recipe = existing.get(recipe_id) or Recipe(external_id=recipe_id)
                 ingredients = fields.get("ingredients", recipe.ingredients)
-                if fields["diet_labels"] is None:
+                given = fields["given_diet_labels"]
+                result = label_recipe(ingredients, given, self.table)
+                fields["diet_labels"] = result.labels
+                fields["labels_if_known"] = result.labels_if_known
+                self.unknown_ingredients.update(result.unknown)
+                if given is None:
                     self.counts["diet labels derived from ingredients"] += 1
-                    fields["diet_labels"] = derive_diet_labels(ingredients, self.table)
-                    for ingredient in ingredients:
-                        if lookup(ingredient, self.table) is None:
-                            self.unknown_ingredients[ingredient] += 1
-                else:
-                    self._cross_check(recipe_id, fields["diet_labels"], ingredients)
+                    if result.unknown:
+                        self.counts["recipes with an unknown ingredient (no label)"] += 1
+                elif result.contradictions:
+                    self._report_contradictions(recipe_id, result.contradictions)
+                unknown[recipe_id] = result.unknown
                 if recipe.pk is None:
                     for name, value in fields.items():
                         setattr(recipe, name, value)
@@ -126,26 +136,34 @@ class RecipeImporter:
             Recipe.objects.bulk_create(new)
             if changed:
                 Recipe.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"])
+                UnknownIngredient.objects.filter(recipe__in=[r.pk for r in changed]).delete()
+            UnknownIngredient.objects.bulk_create(
+                [
+                    UnknownIngredient(recipe=r, name=name[:200])
+                    for r in new + changed
+                    for name in unknown[r.external_id]
+                ],
+                ignore_conflicts=True,
+            )
             self.counts["created"] += len(new)
             self.counts["updated"] += len(changed)
 
-    def _cross_check(self, recipe_id: str, labels: list[str], ingredients: list[str]) -> None:
-        """Warn (not reject) when a given label contradicts the ingredient table."""
-        for ingredient in ingredients:
-            breaks = lookup(ingredient, self.table) or frozenset()
-            clash = sorted(breaks & set(labels))
-            if clash:
-                self.counts["labels contradicting the ingredient table"] += 1
-                if len(self.contradictions) < 50:
-                    self.contradictions.append(
-                        f"{recipe_id}: labelled {', '.join(clash)} but contains {ingredient}"
-                    )
+    def _report_contradictions(self, recipe_id: str, clashes: list[tuple[str, str]]) -> None:
+        """A given label an ingredient breaks: stored without it, and said per recipe."""
+        self.counts["recipes whose given labels an ingredient contradicts"] += 1
+        if len(self.contradictions) < MAX_CONTRADICTIONS:
+            said = "; ".join(f"{label} (but {name})" for label, name in clashes)
+            labels = ", ".join(label for label, _ in clashes)
+            self.contradictions.append(f"{recipe_id}: labelled {said}; stored without {labels}")
 
     def finish(self) -> dict:
         self.ctx.warnings += unknown_words_warning("diet labels", self.unknown_labels)
         self.ctx.warnings += unknown_words_warning("tags", self.unknown_tags)
+        top, total = worklist(limit=WORKLIST_TOP)
         return {
             "counts": dict(self.counts),
-            "unknown_ingredients": self.unknown_ingredients.most_common(50),
+            "unknown_ingredients_in_file": len(self.unknown_ingredients),
+            "unknown_ingredients_total": total,
+            "unknown_ingredients_top": [[r.name, r.recipes, r.participants] for r in top],
             "label_contradictions": self.contradictions,
         }

@@ -274,10 +274,11 @@ def report_lines(extract: Extract, *, max_rejects: int = 20) -> list[str]:
     report = extract.report or {}
     lines = []
     if getattr(extract, "already_imported", False):
-        lines.append(
+        return [
             f"{extract.name}: already imported as extract #{extract.pk} on "
-            f"{extract.finished_at:%Y-%m-%d %H:%M}; nothing changed."
-        )
+            f"{extract.finished_at:%Y-%m-%d %H:%M}; nothing changed (that extract's report: "
+            f"/staff/data/extracts/{extract.pk}/)"
+        ]
     head = "DRY RUN: nothing written. " if report.get("dry_run") else ""
     lines.append(
         f"{head}{extract.kind} extract {extract.name}: {extract.status.upper()} - "
@@ -307,8 +308,16 @@ def report_lines(extract: Extract, *, max_rejects: int = 20) -> list[str]:
         lines.append(
             f"  conflict: visitor {conflict['visitor_id']} linked to {', '.join(conflict['customers'])}"
         )
-    for ingredient, count in report.get("unknown_ingredients", [])[:10]:
-        lines.append(f"  unknown ingredient (breaks every label): {ingredient} x{count}")
+    if "unknown_ingredients_total" in report:
+        lines.append(
+            f"  unknown ingredients (each breaks every label): {report['unknown_ingredients_in_file']:,}"
+            f" in this file, {report['unknown_ingredients_total']:,} on the worklist"
+            " (/staff/ingredients/); the top by impact:"
+        )
+        for name, recipes, participants in report.get("unknown_ingredients_top", []):
+            lines.append(
+                f"    {name}: {recipes:,} recipes, {participants:,} restricted participants blocked"
+            )
     for text in report.get("label_contradictions", [])[:10]:
         lines.append(f"  warning: {text}")
     for text in report.get("warnings", []):

@@ -3,6 +3,7 @@
 from pilot.models.auth import SignInLink
 from pilot.models.catalog import Recipe
 from pilot.models.data import Extract, Interaction
+from pilot.models.ingredients import IngredientClassification, UnknownIngredient
 from pilot.models.modelling import ModelVersion
 from pilot.models.outbox import Message
 from pilot.models.people import Identity, Person
@@ -21,6 +22,7 @@ __all__ = [
     "Batch",
     "Extract",
     "Identity",
+    "IngredientClassification",
     "Interaction",
     "Message",
     "ModelVersion",
@@ -32,4 +34,5 @@ __all__ = [
     "SignInLink",
     "Recommendation",
     "Study",
+    "UnknownIngredient",
 ]

@@ -28,6 +28,10 @@ class Recipe(models.Model):
     ingredients = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=list, blank=True)
     diet_labels = models.JSONField(default=list, blank=True)
+    #: The labels the extract gave (None: derived from the ingredients), kept to re-check them.
+    given_diet_labels = models.JSONField(null=True, blank=True)
+    #: The labels it would carry if every unknown ingredient turned out to break nothing.
+    labels_if_known = models.JSONField(default=list, blank=True)
     minutes = models.PositiveIntegerField(null=True, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
