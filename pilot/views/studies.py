@@ -106,7 +106,7 @@ def study_detail(request, key):
         "split": arm_split(study),
         "warnings": diet_warnings(study),
         "batches": _batches(study),
-        "participants": participants[:300],
+        "participants": participants[:100],
         "n_participants": participants.count(),
         "enrol_form": EnrolForm(),
         "preview": shown,
