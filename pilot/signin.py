@@ -210,8 +210,10 @@ def rate_limited(user) -> bool:
     return user.signin_links.filter(created_at__gte=since).count() >= MAX_LINKS_PER_WINDOW
 
 
-def request_link(email: str) -> int:
+def request_link(email: str, next_url: str = "") -> int:
     """Send a new link to every pilot user with this address, unless rate limited.
+
+    ``next_url`` (a local path, else dropped) is where the new link lands.
 
     Returns how many e-mails were sent; callers showing a page must not reveal it (the page
     reads the same whether the address is known or not).
@@ -227,7 +229,7 @@ def request_link(email: str) -> int:
     sent = 0
     for user in users:
         if may_use_links(user) and not rate_limited(user):
-            send_signin_email(user)
+            send_signin_email(user, next_url)
             sent += 1
     return sent
 
