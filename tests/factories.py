@@ -51,9 +51,7 @@ def make_batch(study, week: int = 48, status=Batch.Status.SENT, *, year: int = 2
     fields.setdefault("sent_at", timezone.now() - timedelta(days=1))
     if status == Batch.Status.SENT:
         fields.setdefault("closes_at", timezone.now() + timedelta(days=5))
-    return Batch.objects.create(
-        study=study, iso_year=year, iso_week=week, status=status, **fields
-    )
+    return Batch.objects.create(study=study, iso_year=year, iso_week=week, status=status, **fields)
 
 
 def recommend(batch, participant, recipes, *, history=None, reason_code="als_history"):

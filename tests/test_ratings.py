@@ -106,7 +106,9 @@ def test_it_saves_the_questionnaire_and_replaces_it(participant, week):
     batch, _ = week
     first = ratings.save_questionnaire(participant, batch, FULL)
     assert (first.accuracy, first.intention, first.free_text) == (4, 4, "More soups please")
-    again = ratings.save_questionnaire(participant, batch, {**FULL, "accuracy": "1", "free_text": ""})
+    again = ratings.save_questionnaire(
+        participant, batch, {**FULL, "accuracy": "1", "free_text": ""}
+    )
     assert QuestionnaireAnswer.objects.count() == 1
     assert (again.pk, again.accuracy, again.free_text) == (first.pk, 1, "")
 

@@ -108,7 +108,12 @@ def _items(answer, posted, errors):
     for name, statement in QUESTIONNAIRE_ITEMS:
         value = posted.get(name) if posted is not None else getattr(answer, name, None)
         rows.append(
-            {"name": name, "statement": statement, "value": str(value or ""), "error": errors.get(name, "")}
+            {
+                "name": name,
+                "statement": statement,
+                "value": str(value or ""),
+                "error": errors.get(name, ""),
+            }
         )
     return rows
 
