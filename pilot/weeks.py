@@ -126,6 +126,7 @@ def week_context(batch, participant, *, posted=None, closed_error="") -> dict:
             batch=batch, participant=participant
         ).exists(),
         "closed_error": closed_error,
+        "refused": next((card.rec for card in cards if card.errors), None),
     }
 
 
