@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -131,5 +132,7 @@ def week_context(batch, participant, *, posted=None, closed_error="") -> dict:
 
 
 def progress(batch, participant) -> dict:
-    recs = Recommendation.objects.filter(batch=batch, participant=participant)
-    return {"rated": recs.filter(rating__isnull=False).count(), "total": recs.count()}
+    """``{"rated": n, "total": m}`` for the participant's recipes in the batch (one query)."""
+    return Recommendation.objects.filter(batch=batch, participant=participant).aggregate(
+        rated=Count("rating"), total=Count("id")
+    )

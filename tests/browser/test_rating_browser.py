@@ -327,3 +327,24 @@ def session_cookie(live_server, participant) -> list[dict]:
             "url": live_server.url,
         }
     ]
+
+
+def test_two_tabs_and_a_double_click_leave_one_rating_with_the_last_answer(
+    browser, live_server, participant, week
+):
+    batch, recs = week
+    context = context_for(browser, live_server.url, "desktop")
+    context.add_cookies(session_cookie(live_server, participant))
+    first, second = context.new_page(), context.new_page()
+    for page in (first, second):
+        page.goto(reverse("my-batch", args=[batch.pk]))
+    rate_with_clicks(first, recs[0], 3, "maybe")
+    expect(card(first, recs[0]).locator(".save-state")).to_have_text("Saved")
+    label = card(second, recs[0]).locator(f"label[for='stars-{recs[0].pk}-5']")
+    card(second, recs[0]).get_by_text("Yes", exact=True).click()
+    label.dblclick()
+    expect(card(second, recs[0]).locator(".save-state")).to_have_text("Saved")
+    assert Rating.objects.values_list("stars", "would_cook").get() == (5, "yes")
+    first.reload()
+    expect(first.locator(f"#stars-{recs[0].pk}-5")).to_be_checked()
+    context.close()
