@@ -8,8 +8,8 @@ For each backend: a fresh database (migrated), N pilot users with a sent week of
 recipes each and a signed-in session, and ``gunicorn`` (gthread workers) serving the real
 site on 127.0.0.1 only, with one extra trivial view (``tests/bench/rating_server.py``).
 
-(a) **Raters**: 100 simulated people at once, each opening the week page (for its CSRF
-    token), then rating the recipes one by one with 2-5 s pauses (as people do), sometimes
+(a) **Raters**: 100 simulated people, arriving over the first 10 s, each opening the week
+    page (for its CSRF token), then rating the recipes one by one with 2-5 s pauses (as people do), sometimes
     changing their mind (10%: the recipe is rated again) or double-clicking (5%: the same
     answer posted twice at once), then answering the questionnaire. Bounded: every rater
     stops at 60 s. Reported: requests/s, p50/p95/max latency, errors, and afterwards the
@@ -54,6 +54,7 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_rating"
 )
 HOST = "127.0.0.1"  # loopback only
+ARRIVAL_SPREAD = 10.0  # seconds over which the raters of (a) open their week page
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 QUESTIONNAIRE = {"accuracy": 4, "diversity": 3, "novelty": 4, "transparency": 5, "trust": 5,
                  "intention": 4, "free_text": "Bench"}  # fmt: skip
@@ -114,6 +115,8 @@ class Client:
 def rater(port, who, pauses, deadline, log, sent, lock, rng):
     """One person working through their week; ``sent[rec]`` = last stars that got a 200."""
     client = Client(port, who["session"], log)
+    if pauses:
+        time.sleep(rng.uniform(0, ARRIVAL_SPREAD))  # people open the e-mail at different times
     client.open_week(who["batch"])
     plan = list(who["recs"])
     plan += rng.sample(plan, k=max(1, len(plan) // 10))  # changes of mind
@@ -148,7 +151,9 @@ def percentile(values, q):
 def summarize(log, seconds):
     ratings = [entry for entry in log if entry[0] == "rating"]
     ms = [1000 * entry[1] for entry in ratings]
+    pages = [1000 * entry[1] for entry in log if entry[0] == "page"]
     return {
+        "page_p95_ms": round(percentile(pages, 0.95) or 0, 1),
         "requests": len(log),
         "rps": round(len(log) / seconds, 1),
         "rating_posts": len(ratings),
