@@ -8,6 +8,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 STAFF_GROUP = "staff"
 ANALYST_GROUP = "analyst"
@@ -50,4 +54,38 @@ def _role_required(check):
 
 staff_required = _role_required(is_staff)
 analyst_required = _role_required(is_analyst)
-participant_required = _role_required(is_participant)
+
+
+def wants_json(request) -> bool:
+    """True when the client asked for JSON rather than a page (``Accept: application/json``)."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def participant_required(view):
+    """Pilot-user pages: signed in as a participant, never cached, never the staff login.
+
+    A signed-out (or expired) visitor goes to the page that e-mails a new sign-in link
+    (``/signin/?next=...``); a JSON client gets 401 with that address instead. Every
+    response is sent with ``Cache-Control: private, no-store``.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            url = reverse("signin-request")
+            back = request.get_full_path() if request.method == "GET" else ""
+            if wants_json(request):
+                response = JsonResponse(
+                    {"error": "You are signed out. Ask for a new sign-in link.", "signin": url},
+                    status=401,
+                )
+            else:
+                response = redirect(f"{url}?{urlencode({'next': back})}" if back else url)
+        elif not is_participant(request.user):
+            raise PermissionDenied
+        else:
+            response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapped

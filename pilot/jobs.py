@@ -95,7 +95,7 @@ def train_model_job(token: str, spec: dict, user_id: int | None = None) -> int |
     from pilot.training import run_training
 
     return run_training(token, spec, user_id)
-def request_signin_link_job(email: str) -> int:
+def request_signin_link_job(email: str, next_url: str = "") -> int:
     """E-mail a sign-in link to the pilot user(s) with this address, under the rate limit.
 
     Queued by the sign-in form so that the request does the same work for a known address
@@ -103,7 +103,7 @@ def request_signin_link_job(email: str) -> int:
     """
     from pilot import signin
 
-    return signin.request_link(email)
+    return signin.request_link(email, next_url)
 
 
 def renew_signin_link_job(token: str) -> int:

@@ -260,19 +260,21 @@ def create_requested_link(user, next_url: str = "") -> str | None:
         return create_signin_link(user, next_url)
 
 
-def _send_requested_link(user) -> int:
+def _send_requested_link(user, next_url: str = "") -> int:
     address = _address(user)
     if not address:
         return 0
-    url = create_requested_link(user)
+    url = create_requested_link(user, next_url)
     if url is None:
         return 0
     _email_link(user, None, address, url)
     return 1
 
 
-def request_link(email: str) -> int:
+def request_link(email: str, next_url: str = "") -> int:
     """Send a new link to every pilot user with this address, unless rate limited.
+
+    ``next_url`` (a local path, else dropped) is where the new link lands.
 
     Returns how many e-mails were sent; callers showing a page must not reveal it (the page
     reads the same whether the address is known or not). The sign-in form does not call
@@ -287,7 +289,7 @@ def request_link(email: str) -> int:
         .objects.filter(Q(email__iexact=email) | Q(participations__person__email__iexact=email))
         .distinct()
     )
-    return sum(_send_requested_link(user) for user in users if may_use_links(user))
+    return sum(_send_requested_link(user, next_url) for user in users if may_use_links(user))
 
 
 def renew(token: str) -> int:

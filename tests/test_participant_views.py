@@ -1,9 +1,14 @@
 """A pilot user's pages: their own weeks only, someone else's batch is a 404."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
+from pilot import ratings
 from pilot.models import Arm, Batch, ModelVersion, Recipe, Recommendation, Study
+from tests import factories
 from tests.conftest import enrol
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +156,72 @@ def test_it_lists_batches_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = pilot_client.get(reverse("my-weeks"))
     assert len(response.context["weeks"]) == 6
+
+
+# --- the week page: cards, answers, progress (pilot/weeks.py) -----------------------------
+
+
+@pytest.fixture
+def rated_week(study, participant):
+    recipes = factories.make_recipes(4)
+    batch = factories.make_batch(study, 49)
+    recs = factories.recommend(batch, participant, recipes[:3], history=["R0003", "R0002"])
+    ratings.save_rating(participant, recs[0], 4, "yes", "Tasty")
+    return batch, recs
+
+
+def test_it_shows_each_card_with_what_to_know_and_the_progress(pilot_client, rated_week):
+    batch, recs = rated_week
+    response = pilot_client.get(reverse("my-batch", args=[batch.pk]))
+    html = response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
+    assert "<strong data-rated-count>1</strong> of 3 rated" in html
+    assert "Main ingredients:</span> onion, garlic, tomato, rice, spinach" in html
+    assert "lemon" not in html  # only the main (first five) ingredients
+    assert "25 min" in html and "Italian" in html and "Main" in html
+    assert "Because you cooked R0003, R0002." in html
+    # The evidence names recipes by title and says they explain only part of the score.
+    assert "Based on Chickpea and spinach stew (40%), Lentil shepherd&#x27;s pie (25%)" in html
+    assert "explain only part of this match (about 65%)" in html
+    assert f'action="{reverse("my-rating", args=[recs[0].pk])}"' in html
+    assert f'id="stars-{recs[0].pk}-4" checked' in html
+    assert "Tasty</textarea>" in html
+    assert html.count('<form class="rate-form"') == 3
+
+
+def test_it_shows_the_cold_start_reason_without_a_share(pilot_client, study, participant):
+    batch = factories.make_batch(study, 50)
+    factories.recommend(batch, participant, factories.make_recipes(1))
+    html = pilot_client.get(reverse("my-batch", args=[batch.pk])).content.decode()
+    assert "Popular with people who eat vegetarian" in html
+    assert "explain only part" not in html and "Based on" not in html
+
+
+def test_it_loads_its_script_from_a_file_and_has_no_inline_script(pilot_client, rated_week):
+    html = pilot_client.get(reverse("my-batch", args=[rated_week[0].pk])).content.decode()
+    scripts = [chunk.split(">", 1)[0] for chunk in html.split("<script")[1:]]
+    assert scripts and all(" src=" in tag for tag in scripts)
+    assert "js/rate.js" in html and ' style="' not in html and " onclick" not in html
+
+
+@pytest.mark.parametrize("how", ["closed", "past closes_at"])
+def test_it_shows_a_closed_week_read_only_with_the_answers(pilot_client, rated_week, how):
+    batch, recs = rated_week
+    if how == "closed":
+        Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.CLOSED)
+        moment = batch.closes_at - timedelta(days=1)
+    else:
+        moment = batch.closes_at + timedelta(minutes=1)
+    with time_machine.travel(moment):
+        html = pilot_client.get(reverse("my-batch", args=[batch.pk])).content.decode()
+        weeks = pilot_client.get(reverse("my-weeks")).content.decode()
+    assert "rate-form" not in html and "js/rate.js" not in html
+    assert "this week is closed" in html
+    assert "4 of 5 stars · would cook it: yes" in html and "Tasty" in html
+    assert html.count("Not rated.") == 2
+    assert "See this week's recipes and answers" in weeks
+
+
+def test_my_weeks_counts_the_ratings_of_each_week(pilot_client, rated_week):
+    html = pilot_client.get(reverse("my-weeks")).content.decode()
+    assert "1 of 3 rated" in html and "Rate this week's recipes" in html

@@ -22,11 +22,17 @@ def as_user(client):
     return sign_in
 
 
-@pytest.mark.parametrize("name", ROLE_PAGES)
+@pytest.mark.parametrize("name", ["staff-home", "dashboard-home"])
 def test_it_sends_anonymous_visitors_to_the_login_page(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={reverse(name)}"
+
+
+def test_it_sends_anonymous_visitors_of_pilot_pages_to_the_new_link_page(client):
+    response = client.get(reverse("my-weeks"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('signin-request')}?next=%2Fme%2F"
 
 
 @pytest.mark.parametrize(

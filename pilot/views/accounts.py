@@ -33,6 +33,10 @@ def home(request):
     return render(request, "accounts/landing.html", {"form": LinkRequestForm()})
 
 
+def _next(request) -> str:
+    return signin.safe_next_url(request.POST.get("next") or request.GET.get("next", ""))
+
+
 @require_http_methods(["GET", "POST"])
 def request_link(request):
     """Ask for a new sign-in link; the answer never tells whether the address is known.
@@ -43,9 +47,11 @@ def request_link(request):
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        transaction.on_commit(lambda: enqueue(request_signin_link_job, email))
+        next_url = _next(request)
+        transaction.on_commit(lambda: enqueue(request_signin_link_job, email, next_url))
         return redirect("signin-sent")
-    return render(request, "accounts/landing.html", {"form": form})
+    context = {"form": form, "next": _next(request), "signed_out": "next" in request.GET}
+    return render(request, "accounts/landing.html", context)
 
 
 def link_sent(request):

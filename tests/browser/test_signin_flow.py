@@ -90,7 +90,7 @@ def test_pilot_user_signs_in_from_the_emailed_link_on_a_phone(
     screenshot(phone, "my-weeks-phone")
 
     # The week's own page shows the recipes in full, still without sideways scrolling.
-    phone.get_by_role("link", name="See this week's recipes").click()
+    phone.get_by_role("link", name="Rate this week's recipes").click()
     expect(phone.get_by_role("heading", name="Week 48, 2026", level=1)).to_be_visible()
     expect(phone.locator(".recipe-title")).to_have_count(2)
     expect(phone.get_by_text("Because you often cook british dishes.")).to_be_visible()
