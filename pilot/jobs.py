@@ -95,6 +95,8 @@ def train_model_job(token: str, spec: dict, user_id: int | None = None) -> int |
     from pilot.training import run_training
 
     return run_training(token, spec, user_id)
+
+
 def request_signin_link_job(email: str, next_url: str = "") -> int:
     """E-mail a sign-in link to the pilot user(s) with this address, under the rate limit.
 

@@ -14,8 +14,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
-from django.utils import timezone
 from django.test import RequestFactory
+from django.utils import timezone
 
 from pilot.batches import current_week
 from pilot.demo import SIZES, generate
@@ -31,6 +31,7 @@ from pilot.models import (
     ModelVersion,
     Participant,
     Person,
+    Rating,
     Recipe,
     Recommendation,
     Study,
@@ -381,6 +382,8 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
     batches = list(study.batches.order_by("iso_year", "iso_week"))
     assert [b.status for b in batches] == ["closed"] * 4 + ["sent"]  # four past weeks, this one
     assert batches[-1].label == str(current_week(study, timezone.now()))
+    answered = [Rating.objects.filter(recommendation__batch=b).count() for b in batches]
+    assert all(n > 0 for n in answered[:4]) and answered[4] == 0  # this week is for rating
     for rec in Recommendation.objects.filter(batch__study=study).select_related(
         "recipe", "participant__person"
     ):

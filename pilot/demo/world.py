@@ -29,8 +29,8 @@ from django.utils.crypto import salted_hmac
 
 from pilot.batches.studies import enrol
 from pilot.demo.generate import DEFAULT_END, LOCAL_TZ, SIZES, generate
-from pilot.demo.weeks import demo_weeks, run_demo_weeks
 from pilot.demo.versions import train_demo_versions
+from pilot.demo.weeks import demo_weeks, run_demo_weeks
 from pilot.models import (
     Arm,
     Batch,
@@ -135,7 +135,7 @@ def build_demo_world(seed: int = 0, reset: bool = False, *, size: str = "full") 
     with transaction.atomic():
         study = _study(seed, size, versions)
         _enrol(study)
-    run_demo_weeks(study)
+    run_demo_weeks(study, seed)
     world.accounts = _accounts(study, seed)
     return world
 
