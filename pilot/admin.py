@@ -135,3 +135,11 @@ class SignInLinkAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "expires_at", "used_at"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = ["user", "nonce", "next_url", "created_at", "expires_at", "used_at"]
+
+
+@admin.register(m.Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "func", "state", "progress", "created_by", "created_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["func", "message", "error", "rq_job_id"]
+    raw_id_fields = ["created_by"]

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pilot.views import accounts, dashboard, data, participant, staff
+from pilot.views import accounts, dashboard, data, jobs, participant, staff
 
 urlpatterns = [
     path("", include(accounts.urlpatterns)),
     path("me/", include(participant.urlpatterns)),
     path("staff/", include(staff.urlpatterns)),
     path("staff/data/", include(data.urlpatterns)),
+    path("staff/jobs/", include(jobs.urlpatterns)),
     path("dashboard/", include(dashboard.urlpatterns)),
     path("admin/django_rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

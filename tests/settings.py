@@ -8,3 +8,4 @@ from pilot.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None  # static files come from the finders in tests; no collectstatic needed
+JOBS_SYNC = True  # jobs run inside enqueue; a test of the worker thread turns it off

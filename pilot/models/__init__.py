@@ -3,6 +3,7 @@
 from pilot.models.auth import SignInLink
 from pilot.models.catalog import Recipe
 from pilot.models.data import Extract, Interaction
+from pilot.models.jobs import Job
 from pilot.models.modelling import ModelVersion
 from pilot.models.people import Identity, Person
 from pilot.models.studies import (
@@ -21,6 +22,7 @@ __all__ = [
     "Extract",
     "Identity",
     "Interaction",
+    "Job",
     "ModelVersion",
     "Participant",
     "Person",
