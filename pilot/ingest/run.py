@@ -38,6 +38,7 @@ from pilot.ingest.progress import clear_progress, write_progress
 from pilot.ingest.reader import ExtractError, check_header, read_chunks, scan_file
 from pilot.ingest.recipes import RecipeImporter
 from pilot.ingest.recovery import hold_lock, recover_interrupted_imports, release_lock, undo_import
+from pilot.ingest.summary import refresh as refresh_summary
 from pilot.ingest.validate import Check, Rejects, check_common, format_reject
 from pilot.jobs import progress as job_progress
 from pilot.models import Extract
@@ -321,6 +322,8 @@ def import_upload(extract_id: int, path: str | Path, *, keep_file: bool = False)
     finally:
         if not keep_file:
             Path(path).unlink(missing_ok=True)
+    if result.status == Extract.Status.IMPORTED and not getattr(result, "already_imported", False):
+        refresh_summary()
     if keep_file and result.pk == extract_id:
         Extract.objects.filter(pk=extract_id).update(
             report={**result.report, "kept_file": str(path)}

@@ -9,6 +9,7 @@ are emptied for each chunk.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -192,7 +193,11 @@ def _execute(raw_connection, statement: str) -> int:
 STAGE = "pilot_ingest_stage"
 #: Staged rows moved per transaction: each holds SQLite's write lock for a fraction of a
 #: second, so the site's own writes (a sign-in, a rating) get through between two of them.
-MERGE_ROWS = 20_000
+MERGE_ROWS = 10_000
+#: Seconds the merge pauses after each batch. A writer waiting for the lock sleeps in steps
+#: of up to 100 ms (SQLite's busy handler); without a pause the next batch would take the
+#: lock again first, every time.
+MERGE_PAUSE = 0.1
 
 
 class SqliteStage:
@@ -271,6 +276,7 @@ class SqliteStage:
                 inserted += max(cursor.rowcount, 0)
             if progress:
                 progress(min(last, bounds[1]) / last)
+            time.sleep(MERGE_PAUSE)
         return inserted, created
 
     def would_write(self) -> tuple[int, int, int]:

@@ -15,10 +15,12 @@ from pilot.models.studies import (
     Recommendation,
     Study,
 )
+from pilot.models.summary import DataSummary
 
 __all__ = [
     "Arm",
     "Batch",
+    "DataSummary",
     "Extract",
     "Identity",
     "Interaction",

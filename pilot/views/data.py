@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilot.access import staff_required
-from pilot.ingest import FORMATS, KINDS, figures, quality, report_lines
+from pilot.ingest import FORMATS, KINDS, figures, quality, report_lines, summary
 from pilot.ingest.progress import read_progress
 from pilot.jobs import enqueue, import_extract_job
 from pilot.models import Extract, Job
@@ -92,8 +92,9 @@ def save_upload(uploaded) -> Path:
 
 @staff_required
 def home(request):
-    days = quality.interactions_per_day()
-    events = quality.events_by_type()
+    stored = summary.data_summary()  # aggregates kept between imports: no full scan here
+    days = summary.days_of(stored)
+    events = stored["events"]
     ctx = {
         "extracts": Extract.objects.select_related("uploaded_by")[:MAX_EXTRACTS_LISTED],
         "extract_count": Extract.objects.count(),
@@ -104,7 +105,7 @@ def home(request):
         "resolved_chart": figures.to_html(figures.resolved_share_figure(days)) if days else "",
         "events_chart": figures.to_html(figures.events_figure(events)) if events else "",
         "events": events,
-        "identities": quality.identity_report(),
+        "identities": summary.identity_report_of(stored),
         "with_rejects": Extract.objects.filter(rows_rejected__gt=0)[:20],
     }
     return render(request, "staff/data_home.html", ctx)

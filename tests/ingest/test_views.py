@@ -197,3 +197,29 @@ def test_an_unknown_extract_gives_404(client, staff_user):
     client.force_login(staff_user)
     for name in ("data-extract", "data-extract-status", "data-extract-rejects"):
         assert client.get(reverse(name, args=[999])).status_code == 404
+
+
+def test_the_data_page_reads_stored_aggregates_and_recomputes_them_after_a_change(
+    client, staff_user, folder, catalog, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilot.models import DataSummary
+
+    rows = ["V1,R1,view,2026-01-01T10:00:00Z,E1,", "V2,R2,cook,2026-01-03T10:00:00Z,E2,"]
+    import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    client.force_login(staff_user)
+    client.get(reverse("data-home"))  # computes and stores the summary
+    assert DataSummary.objects.get().data["events"] == {"cook": 1, "view": 1}
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("data-home")).content.decode()
+    scans = [
+        q["sql"] for q in queries if "GROUP BY" in q["sql"] and "pilot_interaction" in q["sql"]
+    ]
+    assert scans == []  # no aggregate over the interactions on a page view
+    assert "Resolved share: 0 of 2 interactions" in page
+    more = ["V3,R3,save,2026-01-05T10:00:00Z,E3,"]
+    import_extract("interactions", write(folder, "j.csv", interactions_csv(more)))
+    page = client.get(reverse("data-home")).content.decode()
+    assert "Resolved share: 0 of 3 interactions" in page
