@@ -9,8 +9,8 @@ short transactions too; afterwards the data is exactly as before the import.
 Whether an import is still alive: while it runs, it holds an exclusive ``flock`` on
 ``VAR_DIR/imports/extract-N.lock``. The kernel releases the lock when the process dies
 (also on SIGKILL), so an Extract that is ``running`` while nobody holds its lock was
-interrupted. ``recover_interrupted_imports`` runs before every import on SQLite, when the
-in-process job worker starts and when the web application starts. (SQLite lives on one
+interrupted. ``recover_interrupted_imports`` runs before every import on SQLite and when the
+in-process job worker starts (with the web process). (SQLite lives on one
 machine, so a local lock is enough; on PostgreSQL an import is one transaction that the
 server rolls back itself when its process dies.)
 """
