@@ -223,3 +223,35 @@ def test_the_data_page_reads_stored_aggregates_and_recomputes_them_after_a_chang
     import_extract("interactions", write(folder, "j.csv", interactions_csv(more)))
     page = client.get(reverse("data-home")).content.decode()
     assert "Resolved share: 0 of 3 interactions" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_redis_the_upload_request_returns_before_the_import_runs(
+    client, staff_user, folder, settings, monkeypatch
+):
+    """The embedded default: the job runs on the web process's worker thread, not in the POST."""
+    import threading
+
+    from pilot import jobs
+    from pilot.ingest import run
+
+    threads = []
+    real = run.import_extract
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "import_extract", spy)
+    settings.JOBS_INLINE, settings.JOBS_SYNC = True, False
+    jobs.reset_inline_worker()
+    client.force_login(staff_user)
+    response = upload(client, "recipes", "recipes.csv", RECIPES)
+    extract = Extract.objects.get()
+    assert response.status_code == 302
+    jobs.inline_worker().join()
+    extract.refresh_from_db()
+    assert (extract.status, extract.rows_imported) == ("imported", 3)
+    assert threads == ["pilot-jobs"]  # never the request's thread
+    assert Job.objects.get().state == "done"
+    jobs.reset_inline_worker()
