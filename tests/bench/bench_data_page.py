@@ -177,7 +177,8 @@ def main() -> None:
         print(json.dumps(result), flush=True)
         results.append(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"benchmark": "data_page", "results": results}, indent=2) + "\n")
+    record = {"benchmark": "data_page", **{r["backend"]: r for r in results}}
+    RESULTS.write_text(json.dumps(record, indent=2) + "\n")
 
 
 if __name__ == "__main__":
