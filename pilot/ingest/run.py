@@ -201,7 +201,7 @@ class _Steps:
         self.extract, self.scan, self.ctx = extract, scan, ctx
         self.rejects, self.report, self.threshold = rejects, report, threshold
         self.report_progress, self.chunk_rows = report_progress, chunk_rows
-        self.importer = IMPORTERS[extract.kind](ctx)
+        self.importer = None  # made inside the transaction (PostgreSQL: its temporary tables)
 
     def read(self, share_of_progress: float) -> int:
         """Every chunk through the common checks and the importer; return rows read."""
@@ -261,6 +261,7 @@ class _Steps:
         rows of an uncommitted transaction lock nothing that the site writes)."""
         if dry_run:
             self.extract.save()  # rolled back with everything else
+        self.importer = IMPORTERS[self.extract.kind](self.ctx)
         with ExitStack() as cleanup:
             if hasattr(self.importer, "close"):  # e.g. a background INSERT still running
                 cleanup.callback(self.importer.close)
@@ -277,7 +278,7 @@ class _Steps:
         ``recover_interrupted_imports`` on the next run). The other kinds, small by nature,
         are written in one transaction after the whole file was read.
         """
-        importer = self.importer
+        importer = self.importer = IMPORTERS[self.extract.kind](self.ctx)
         with ExitStack() as cleanup:
             if hasattr(importer, "close"):
                 cleanup.callback(importer.close)
