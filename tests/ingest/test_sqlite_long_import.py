@@ -116,22 +116,44 @@ def wait_for_rows(db: Path, process: subprocess.Popen, at_least: int) -> int:
     raise AssertionError("the import never started writing")
 
 
-def test_it_lets_a_sign_in_and_another_users_write_through_a_long_import(sqlite_site):
-    db, env, big = sqlite_site
-    importing = start_import(env, big)
-    try:
-        wait_for_rows(db, importing, 1)
-        result = site(env, "writes")
-        still_running = importing.poll() is None
-        written_meanwhile = count(db, "SELECT count(*) FROM pilot_interaction")
-    finally:
-        out, err = importing.communicate(timeout=600)
-    assert still_running and written_meanwhile < ROWS  # the writes happened mid-import
+def wait_for_progress(env, process: subprocess.Popen, percent: int) -> None:
+    """Until the running import's progress file says ``percent`` (it is reading the file)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        for path in (Path(env["VAR_DIR"]) / "progress").glob("extract-*.json"):
+            try:
+                if json.loads(path.read_text())["percent"] >= percent:
+                    return
+            except (OSError, ValueError):
+                pass
+        time.sleep(0.05)  # polling another process, not waiting for time to pass
+    raise AssertionError(f"the import never reached {percent}%")
+
+
+def assert_went_through(result: dict) -> None:
     for name in ("login", "signin", "write"):
         step = result[name]
         assert step["error"] == "" and step["status"] in (200, 302), (name, step)
         assert step["seconds"] < 3, (name, step)  # not queued behind the whole import
     assert result["logged_in"] and result["links_created"] == 1
+
+
+def test_it_lets_a_sign_in_and_another_users_write_through_a_long_import(sqlite_site):
+    db, env, big = sqlite_site
+    importing = start_import(env, big)
+    try:
+        wait_for_progress(env, importing, 20)  # reading and validating the file
+        while_reading = site(env, "writes")
+        wait_for_rows(db, importing, 1)  # writing it, in short transactions
+        while_writing = site(env, "writes")
+        still_running = importing.poll() is None
+        written_meanwhile = count(db, "SELECT count(*) FROM pilot_interaction")
+    finally:
+        out, err = importing.communicate(timeout=600)
+    assert still_running and written_meanwhile < ROWS  # the writes happened mid-import
+    assert_went_through(while_reading)
+    assert_went_through(while_writing)
     assert importing.returncode == 0, err
     assert f"{ROWS:,} rows read, {ROWS:,} imported, 0 rejected" in out
     assert count(db, "SELECT count(*) FROM pilot_interaction") == ROWS
