@@ -143,3 +143,10 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "state"]
     search_fields = ["func", "message", "error", "rq_job_id"]
     raw_id_fields = ["created_by"]
+
+
+@admin.register(m.DataSummary)
+class DataSummaryAdmin(admin.ModelAdmin):
+    list_display = ["name", "computed_at", "seconds", "fingerprint"]
+    search_fields = ["name", "fingerprint"]
+    readonly_fields = ["name", "fingerprint", "data", "computed_at", "seconds"]
