@@ -159,3 +159,18 @@ class UnknownIngredientAdmin(admin.ModelAdmin):
     search_fields = ["name", "recipe__title", "recipe__external_id"]
     list_select_related = ["recipe"]
     raw_id_fields = ["recipe"]
+
+
+@admin.register(m.Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "func", "state", "progress", "created_by", "created_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["func", "message", "error", "rq_job_id"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(m.DataSummary)
+class DataSummaryAdmin(admin.ModelAdmin):
+    list_display = ["name", "computed_at", "seconds", "fingerprint"]
+    search_fields = ["name", "fingerprint"]
+    readonly_fields = ["name", "fingerprint", "data", "computed_at", "seconds"]

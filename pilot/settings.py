@@ -174,9 +174,14 @@ RQ_QUEUES = {
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
 JOBS_INLINE = REDIS_URL is None
+# Without Redis: run each job at once inside ``enqueue`` (the tests) instead of on the
+# in-process worker thread.
+JOBS_SYNC = env_bool("JOBS_SYNC", False)
 
 # Pilot rules.
 SIGNIN_LINK_MAX_AGE_HOURS = env_int("SIGNIN_LINK_MAX_AGE_HOURS", 72, minimum=1)
+# Largest upload the staff upload page accepts, in megabytes (refused before it is stored).
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 1024, minimum=1)
 IMPORT_MAX_REJECT_SHARE = env_float("IMPORT_MAX_REJECT_SHARE", 0.05, minimum=0.0, maximum=1.0)
 MODEL_ARTIFACT_DIR = VAR_DIR / "models"
 # The weekly cycle (docs/cycle.md): how often rqcron enqueues the tick; how long a worker's

@@ -507,3 +507,23 @@ def test_a_clock_before_the_demo_data_is_refused_with_a_clear_message(var_dir):
             run_demo("--size", "small")
 
     assert not Recipe.objects.exists() and not Extract.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_data_page_and_the_extract_report_give_one_resolved_figure(var_dir, client):
+    """The demo re-sends one evening (duplicate rows): the report counted those file rows
+    as resolved, though they were never inserted; now both count the stored interactions."""
+    from pilot.access import STAFF_GROUP
+    from pilot.ingest.quality import identity_report
+    from tests.conftest import make_user
+
+    run_demo("--seed", "5", "--size", "small")
+    extract = Extract.objects.get(kind="interactions")
+    assert extract.rows_rejected > 0  # the resent evening is there
+    reported = extract.report["counts"]["rows resolved to a person"]
+    report = identity_report()
+    assert reported == report.resolved_interactions
+    assert report.resolved_interactions == Interaction.objects.filter(person__isnull=False).count()
+    client.force_login(make_user("staffer", groups=[STAFF_GROUP]))
+    page = client.get("/staff/data/").content.decode()
+    assert f"Resolved share: {reported} of {Interaction.objects.count()} interactions" in page

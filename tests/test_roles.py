@@ -108,16 +108,16 @@ def test_it_shows_each_role_its_navigation(as_user, staff_user, analyst_user, pa
 def test_it_shows_staff_that_jobs_run_inline(as_user, staff_user, participant, settings):
     settings.JOBS_INLINE = True
     page = as_user(staff_user).get(reverse("staff-home")).content.decode()
-    assert "No Redis configured: jobs run inline" in page
-    assert "jobs run inline</span>" in page
+    assert "No Redis configured: jobs run in the web process" in page
+    assert "jobs run in-process</span>" in page
     pilot_page = as_user(participant.user).get(reverse("my-weeks")).content.decode()
-    assert "jobs run inline" not in pilot_page
+    assert "jobs run in-process" not in pilot_page
 
 
 def test_it_shows_staff_the_queue_when_redis_is_configured(as_user, staff_user, settings):
     settings.JOBS_INLINE = False
     page = as_user(staff_user).get(reverse("staff-home")).content.decode()
-    assert "jobs run inline" not in page
+    assert "jobs run in-process" not in page
     assert reverse("django_rq:home") in page
 
 

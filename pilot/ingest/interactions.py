@@ -20,7 +20,7 @@ from pilot.ingest import sql
 from pilot.ingest.common import BAD_TIMESTAMP, FUTURE, Context, parse_timestamps
 from pilot.ingest.formats import EVENTS, FORMATS, STARS_MAX, STARS_MIN
 from pilot.ingest.validate import Check
-from pilot.models import Recipe
+from pilot.models import Interaction, Recipe
 
 UNKNOWN_RECIPE = "unknown recipe id (import the recipes extract first)"
 NOT_A_NUMBER = "not a number"
@@ -94,12 +94,15 @@ class InteractionImporter:
         self.recipe_index = pd.Index([external_id for external_id, _ in recipes], dtype=object)
         self.recipe_pks = np.array([pk for _, pk in recipes], dtype=np.int64)
         sql.tune_connection()
-        self.writer = sql.InteractionWriter()
+        # SQLite: rows are staged in a temporary table while the file is read (no lock on
+        # the database), then merged in short transactions (``merge``). PostgreSQL: written
+        # chunk by chunk inside the import's one transaction.
+        self.stage = sql.SqliteStage() if connection.vendor == "sqlite" else None
+        self.writer = None if self.stage else sql.InteractionWriter()
         self.visitors: dict[str, tuple[int, int | None]] = {}
         self.digests: list[np.ndarray] = []
         self.digest_lines: list[np.ndarray] = []
         self.events: Counter[str] = Counter()
-        self.resolved_rows = 0
         self.new_visitors = 0
         self.date_min = self.date_max = None
 
@@ -146,6 +149,31 @@ class InteractionImporter:
         self.digests.append(pd.util.hash_array(keys))
         self.digest_lines.append(check.lines[keep])
 
+        self.events.update(pd.Series(events).value_counts().to_dict())
+        low = pd.Timestamp(instants.min()).tz_localize("UTC")
+        high = pd.Timestamp(instants.max()).tz_localize("UTC")
+        self.date_min = low if self.date_min is None else min(self.date_min, low)
+        self.date_max = high if self.date_max is None else max(self.date_max, high)
+        values = numbers[keep]
+        values = np.where(np.isnan(values), None, values).tolist()
+        if self.stage is not None:
+            times = sqlite_datetimes(instants)
+            self.stage.add(
+                zip(
+                    keys.tolist(),
+                    visitors.tolist(),
+                    recipe_ids.tolist(),
+                    events.tolist(),
+                    values,
+                    times,
+                    strict=True,
+                )
+            )
+            return
+        self._write_now(keys, visitors, recipe_ids, events, values, instants)
+
+    def _write_now(self, keys, visitors, recipe_ids, events, values, instants) -> None:
+        """PostgreSQL: resolve the visitors and insert the chunk (in the background)."""
         codes, uniques = pd.factorize(visitors)
         self.writer.wait()  # the previous chunk's INSERT, before the connection is used again
         self._resolve_visitors(uniques)
@@ -160,22 +188,15 @@ class InteractionImporter:
             # In visitor order: the visitor index and the foreign-key checks against
             # pilot_identity then walk their pages in order instead of at random.
             order = order[np.argsort(identity_ids[order], kind="stable")]
-        values = numbers[keep][order]
         rows = (
             keys[order].tolist(),
             identity_ids[order].tolist(),
             persons[order].tolist(),
             recipe_ids[order].tolist(),
             events[order].tolist(),
-            np.where(np.isnan(values), None, values).tolist(),
+            [values[i] for i in order.tolist()],
         )
         self._insert(rows, instants[order])
-        self.events.update(pd.Series(events).value_counts().to_dict())
-        self.resolved_rows += int(np.count_nonzero(persons != None))  # noqa: E711
-        low = pd.Timestamp(instants.min()).tz_localize("UTC")
-        high = pd.Timestamp(instants.max()).tz_localize("UTC")
-        self.date_min = low if self.date_min is None else min(self.date_min, low)
-        self.date_max = high if self.date_max is None else max(self.date_max, high)
 
     def _resolve_visitors(self, visitors) -> None:
         """Fill ``self.visitors`` (visitor id -> (identity id, person id)); create missing ones."""
@@ -194,24 +215,54 @@ class InteractionImporter:
         self.writer.write(list(zip(*rows, times, extract_ids, strict=True)))
 
     def finish(self) -> dict:
-        self.writer.finish()
+        """The end of the file: every row validated (PostgreSQL: and written)."""
+        if self.writer is not None:
+            self.writer.finish()
         duplicates = self._duplicates()
         self.ctx.extract.date_min = self.date_min.to_pydatetime() if self.date_min else None
         self.ctx.extract.date_max = self.date_max.to_pydatetime() if self.date_max else None
+        result = {"events": dict(self.events), "duplicates": duplicates}
+        if self.writer is not None:
+            result["counts"] = self._counts(self.writer.inserted, self.new_visitors)
+        return result
+
+    def _counts(self, inserted: int, new_visitors: int) -> dict:
+        # The interactions this file added that have a person: the same rows the Data page
+        # counts (not the file's rows, some of which were already there or repeated).
+        resolved = Interaction.objects.filter(
+            extract_id=self.ctx.extract.pk, person__isnull=False
+        ).count()
         return {
-            "counts": {
-                "new interactions": self.writer.inserted,
-                "new visitors": self.new_visitors,
-                "rows resolved to a person": self.resolved_rows,
-            },
-            "events": dict(self.events),
-            "inserted": self.writer.inserted,
-            "duplicates": duplicates,
+            "new interactions": inserted,
+            "new visitors": new_visitors,
+            "rows resolved to a person": resolved,
         }
 
+    def merge(self, progress=None, *, dry_run: bool = False) -> dict:
+        """SQLite: move the staged rows into the tables, in short transactions.
+
+        Returns ``{"counts": ...}``. A dry run only counts what would be written.
+        """
+        if dry_run:
+            inserted, new_visitors, resolved = self.stage.would_write()
+            return {
+                "counts": {
+                    "new interactions": inserted,
+                    "new visitors": new_visitors,
+                    "rows resolved to a person": resolved,
+                }
+            }
+        inserted, new_visitors = self.stage.merge(
+            self.ctx.extract.pk, self.ctx.now, progress=progress
+        )
+        return {"counts": self._counts(inserted, new_visitors)}
+
     def close(self) -> None:
-        """Called on every exit from the import's transaction, also on error."""
-        self.writer.close()
+        """Called on every exit from the import, also on error."""
+        if self.writer is not None:
+            self.writer.close()
+        if self.stage is not None:
+            self.stage.drop()
 
     def _duplicates(self) -> list[dict]:
         """Rows whose key repeats an earlier line of the same file (they were not inserted)."""

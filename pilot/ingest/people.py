@@ -32,6 +32,7 @@ class PersonImporter:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.first_line: dict[str, int] = {}
+        self.parsed: dict[str, dict] = {}
         self.counts = Counter()
         self.unknown_words = {"age bands": Counter(), "restrictions": Counter()}
 
@@ -91,7 +92,7 @@ class PersonImporter:
                 continue
             self.first_line[customer_id] = int(check.lines[position])
             parsed[customer_id] = fields
-        self._write(parsed)
+        self.parsed.update(parsed)  # written in ``finish``: reading takes no lock
 
     def _write(self, parsed: dict[str, dict]) -> None:
         now = timezone.now()
@@ -134,6 +135,7 @@ class PersonImporter:
             )
 
     def finish(self) -> dict:
+        self._write(self.parsed)
         for what, counts in self.unknown_words.items():
             self.ctx.warnings += unknown_words_warning(what, counts)
         return {"counts": dict(self.counts)}

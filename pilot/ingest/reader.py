@@ -95,8 +95,8 @@ def scan_file(path: str | Path, name: str | None = None) -> Scan:
                 size += len(block)
                 lines += block.count(b"\n")
                 has_quotes = has_quotes or b'"' in block
-                if len(head) < 65536:
-                    head += block[:65536]
+                if b"\n" not in head:  # the whole header row, however long it is
+                    head += block
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise ExtractError(f"{name}: not UTF-8 text: the file ends inside a character") from None

@@ -39,6 +39,7 @@ class RecipeImporter:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.first_line: dict[str, int] = {}
+        self.parsed: dict[str, dict] = {}
         self.counts = Counter()
         self.unknown_ingredients = Counter()
         self.contradictions: list[str] = []
@@ -95,7 +96,7 @@ class RecipeImporter:
             fields["given_diet_labels"] = labels if labels_cell.strip() else None
             self.first_line[recipe_id] = line
             parsed[recipe_id] = fields
-        self._write(parsed)
+        self.parsed.update(parsed)  # written in ``finish``: reading takes no lock
 
     def _write(self, parsed: dict[str, dict]) -> None:
         now = timezone.now()
@@ -157,6 +158,7 @@ class RecipeImporter:
             self.contradictions.append(f"{recipe_id}: labelled {said}; stored without {labels}")
 
     def finish(self) -> dict:
+        self._write(self.parsed)
         self.ctx.warnings += unknown_words_warning("diet labels", self.unknown_labels)
         self.ctx.warnings += unknown_words_warning("tags", self.unknown_tags)
         top, total = worklist(limit=WORKLIST_TOP)

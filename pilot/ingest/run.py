@@ -26,7 +26,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pilot.ingest.common import Context
@@ -37,7 +37,10 @@ from pilot.ingest.people import PersonImporter
 from pilot.ingest.progress import clear_progress, write_progress
 from pilot.ingest.reader import ExtractError, check_header, read_chunks, scan_file
 from pilot.ingest.recipes import RecipeImporter
+from pilot.ingest.recovery import hold_lock, recover_interrupted_imports, release_lock, undo_import
+from pilot.ingest.summary import refresh as refresh_summary
 from pilot.ingest.validate import Check, Rejects, check_common, format_reject
+from pilot.jobs import progress as job_progress
 from pilot.models import Extract
 
 logger = logging.getLogger(__name__)
@@ -113,6 +116,7 @@ def import_extract(
             write_progress(extract.pk, percent, message)
         if progress:
             progress(percent)
+        job_progress(percent, message)
 
     try:
         scan = scan_file(path, extract.name)
@@ -123,22 +127,24 @@ def import_extract(
     extract.checksum = scan.checksum
     previous = previous_import(kind, scan.checksum)
     if previous is not None:
-        if extract.pk:  # an upload page row: record that the file was a repeat
-            _finish_refused(
-                extract,
-                f"{extract.name}: the same file was already imported as extract #{previous.pk} "
-                f"({previous.name}) on {previous.finished_at:%Y-%m-%d %H:%M}; nothing changed",
-                {"kind": kind, "duplicate_of": previous.pk},
-                [],
-                dry_run,
-                started,
-            )
+        if extract.pk and not dry_run:
+            # An upload page's pending row: the file changes nothing, so neither does the
+            # row (the page then shows the earlier extract, as the command names it).
+            Extract.objects.filter(pk=extract.pk, status=Extract.Status.PENDING).delete()
         previous.already_imported = True
         return previous
 
+    sqlite = connection.vendor == "sqlite"
+    lock = None
     if not dry_run:
+        if sqlite:
+            recover_interrupted_imports()
+            if extract.pk is None:  # a row to lock before it is marked running
+                extract.save()
+            lock = hold_lock(extract.pk)
         extract.status = Extract.Status.RUNNING
         extract.progress = 0
+        extract.report = {"kind": kind, "started_at": started.isoformat()}
         extract.save()
     report_progress(0, "reading")
 
@@ -147,56 +153,14 @@ def import_extract(
     threshold = settings.IMPORT_MAX_REJECT_SHARE if max_reject_share is None else max_reject_share
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"max_reject_share must be between 0 and 1, got {threshold}")
+    ctx = Context(extract=extract, scan=scan, now=started, warnings=warnings)
+    steps = _Steps(extract, scan, ctx, rejects, report, threshold, report_progress, chunk_rows)
     try:
-        with transaction.atomic():
-            if dry_run:
-                extract.save()  # rolled back with everything else
-            ctx = Context(extract=extract, scan=scan, now=timezone.now(), warnings=warnings)
-            importer = IMPORTERS[kind](ctx)
-            with ExitStack() as cleanup:
-                if hasattr(importer, "close"):  # e.g. a background INSERT still running
-                    cleanup.callback(importer.close)
-                rows_read = 0
-                for rows, lines, done in read_chunks(
-                    scan, **({"chunk_rows": chunk_rows} if chunk_rows else {})
-                ):
-                    check = Check(rows, lines)
-                    check_common(check, FORMATS[kind])
-                    importer.process(check)
-                    rejects.add(check)
-                    rows_read += len(rows)
-                    report_progress(min(99, int(done * 100)), f"{rows_read:,} rows read")
-                if rows_read == 0:
-                    raise ExtractError(f"{extract.name}: empty file: a header row but no data rows")
-                extra = importer.finish()
-            duplicates = extra.pop("duplicates", [])
-            extra.pop("inserted", None)
-            rejects.add_entries(duplicates, rows=len(duplicates))
-            share = rejects.rows / rows_read
-            report.update(extra)
-            report.update(
-                rows_read=rows_read,
-                rows_rejected=rejects.rows,
-                reject_share=round(share, 6),
-                max_reject_share=threshold,
-                rejects_by_reason=dict(rejects.by_reason.most_common()),
-                rejects_kept=len(rejects.entries),
-                warnings=ctx.warnings,
-            )
-            _fill(extract, report, rejects)
-            if share > threshold:
-                raise _Refused(
-                    f"{extract.name}: {rejects.rows:,} of {rows_read:,} rows rejected "
-                    f"({share:.1%}), more than the allowed {threshold * 100:g}%: nothing imported"
-                )
-            extract.rows_imported = rows_read - rejects.rows
-            extract.status = Extract.Status.IMPORTED
-            extract.progress = 100
-            extract.finished_at = timezone.now()
-            report["seconds"] = round((extract.finished_at - started).total_seconds(), 3)
-            extract.save()
-            if dry_run:
-                raise _DryRun
+        if sqlite:
+            steps.run_sqlite(dry_run)
+        else:
+            with transaction.atomic():
+                steps.run_in_one_transaction(dry_run)
     except _DryRun:
         extract.pk = None
         extract.id = None
@@ -225,7 +189,147 @@ def import_extract(
     finally:
         if extract.pk and not dry_run:
             clear_progress(extract.pk)
+        if lock is not None:
+            release_lock(lock)
     return extract
+
+
+class _Steps:
+    """The steps of one import after the file was scanned: read, validate, write, conclude."""
+
+    def __init__(self, extract, scan, ctx, rejects, report, threshold, report_progress, chunk_rows):
+        self.extract, self.scan, self.ctx = extract, scan, ctx
+        self.rejects, self.report, self.threshold = rejects, report, threshold
+        self.report_progress, self.chunk_rows = report_progress, chunk_rows
+        self.importer = None  # made inside the transaction (PostgreSQL: its temporary tables)
+
+    def read(self, share_of_progress: float) -> int:
+        """Every chunk through the common checks and the importer; return rows read."""
+        fmt = FORMATS[self.extract.kind]
+        rows_read = 0
+        options = {"chunk_rows": self.chunk_rows} if self.chunk_rows else {}
+        for rows, lines, done in read_chunks(self.scan, **options):
+            check = Check(rows, lines)
+            check_common(check, fmt)
+            self.importer.process(check)
+            self.rejects.add(check)
+            rows_read += len(rows)
+            percent = min(99, int(done * 100 * share_of_progress))
+            self.report_progress(percent, f"{rows_read:,} rows read")
+        if rows_read == 0:
+            raise ExtractError(f"{self.extract.name}: empty file: a header row but no data rows")
+        self.rows_read = rows_read
+        return rows_read
+
+    def conclude(self, extra: dict) -> None:
+        """Fill the report; refuse the file (``_Refused``) when too many rows were rejected."""
+        extract, rejects, report = self.extract, self.rejects, self.report
+        duplicates = extra.pop("duplicates", [])
+        rejects.add_entries(duplicates, rows=len(duplicates))
+        share = rejects.rows / self.rows_read
+        report.update(extra)
+        report.update(
+            rows_read=self.rows_read,
+            rows_rejected=rejects.rows,
+            reject_share=round(share, 6),
+            max_reject_share=self.threshold,
+            rejects_by_reason=dict(rejects.by_reason.most_common()),
+            rejects_kept=len(rejects.entries),
+            warnings=self.ctx.warnings,
+        )
+        _fill(extract, report, rejects)
+        if share > self.threshold:
+            raise _Refused(
+                f"{extract.name}: {rejects.rows:,} of {self.rows_read:,} rows rejected "
+                f"({share:.1%}), more than the allowed {self.threshold * 100:g}%: nothing imported"
+            )
+
+    def mark_imported(self, dry_run: bool, *, save: bool = True) -> None:
+        extract = self.extract
+        extract.rows_imported = self.rows_read - self.rejects.rows
+        extract.status = Extract.Status.IMPORTED
+        extract.progress = 100
+        extract.finished_at = timezone.now()
+        self.report["seconds"] = round((extract.finished_at - self.ctx.now).total_seconds(), 3)
+        if save:
+            extract.save()
+        if dry_run:
+            raise _DryRun
+
+    def run_in_one_transaction(self, dry_run: bool) -> None:
+        """PostgreSQL: everything in the caller's transaction (other writers are not held up:
+        rows of an uncommitted transaction lock nothing that the site writes)."""
+        if dry_run:
+            self.extract.save()  # rolled back with everything else
+        self.importer = IMPORTERS[self.extract.kind](self.ctx)
+        with ExitStack() as cleanup:
+            if hasattr(self.importer, "close"):  # e.g. a background INSERT still running
+                cleanup.callback(self.importer.close)
+            self.read(1.0)
+            extra = self.importer.finish()
+        self.conclude(extra)
+        self.mark_imported(dry_run)
+
+    def run_sqlite(self, dry_run: bool) -> None:
+        """SQLite: read and validate with no write lock held; then write in short transactions.
+
+        Interactions are staged and merged in batches (``sql.SqliteStage``); if the import
+        fails or is killed during the merge, its rows are removed (here, or by
+        ``recover_interrupted_imports`` on the next run). The other kinds, small by nature,
+        are written in one transaction after the whole file was read.
+        """
+        importer = self.importer = IMPORTERS[self.extract.kind](self.ctx)
+        with ExitStack() as cleanup:
+            if hasattr(importer, "close"):
+                cleanup.callback(importer.close)
+            if getattr(importer, "stage", None) is None:
+                self.read(0.9)
+                with transaction.atomic():
+                    if dry_run:
+                        self.extract.save()
+                    self.conclude(importer.finish())
+                    self.mark_imported(dry_run)
+                return
+            self.read(0.6)
+            self.conclude(importer.finish())
+            if dry_run:
+                self.report.update(importer.merge(dry_run=True))
+                self.mark_imported(dry_run, save=False)
+            try:
+                written = importer.merge(
+                    lambda share: self.report_progress(60 + int(39 * share), "writing")
+                )
+                self.report.update(written)
+                with transaction.atomic():
+                    self.mark_imported(dry_run)
+            except BaseException:
+                undo_import(self.extract)
+                raise
+
+
+def import_upload(extract_id: int, path: str | Path, *, keep_file: bool = False) -> int:
+    """Import an uploaded file into its pending Extract; return the id of the Extract that
+    holds the result (an earlier one when the same file was already imported).
+
+    The uploaded file is deleted afterwards (the Extract keeps its checksum and report)
+    unless ``keep_file``.
+    """
+    extract = Extract.objects.filter(pk=extract_id).first()
+    try:
+        if extract is None or extract.status != Extract.Status.PENDING:
+            logger.info("Extract %s is not pending; not importing it again", extract_id)
+            return extract_id
+        result = import_extract(extract.kind, path, user=extract.uploaded_by, extract=extract)
+    finally:
+        if not keep_file:
+            Path(path).unlink(missing_ok=True)
+    if result.status == Extract.Status.IMPORTED and not getattr(result, "already_imported", False):
+        refresh_summary()
+    if keep_file and result.pk == extract_id:
+        Extract.objects.filter(pk=extract_id).update(
+            report={**result.report, "kept_file": str(path)}
+        )
+    return result.pk
 
 
 def previous_import(kind: str, checksum: str) -> Extract | None:

@@ -4,6 +4,7 @@ from pilot.models.auth import SignInLink
 from pilot.models.catalog import Recipe
 from pilot.models.data import Extract, Interaction
 from pilot.models.ingredients import IngredientClassification, UnknownIngredient
+from pilot.models.jobs import Job
 from pilot.models.modelling import ModelVersion
 from pilot.models.outbox import Message
 from pilot.models.people import Identity, Person
@@ -16,15 +17,18 @@ from pilot.models.studies import (
     Recommendation,
     Study,
 )
+from pilot.models.summary import DataSummary
 
 __all__ = [
     "Arm",
     "Batch",
+    "DataSummary",
     "Extract",
     "Identity",
     "IngredientClassification",
     "Interaction",
     "Message",
+    "Job",
     "ModelVersion",
     "Participant",
     "Person",

@@ -233,10 +233,11 @@ def main() -> None:
                 [*command, "--folder", str(folder)],
                 env=env,
                 cwd=ROOT,
-                check=True,
                 capture_output=True,
                 text=True,
             )
+            if out.returncode:
+                sys.exit(f"the {backend} child failed:\n{out.stderr}")
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
 
     header = f"{'backend':<11}{'rows':>10}{'import s':>10}{'rows/s':>10}{'x parse':>9}{'overlap s':>11}{'peak MB':>9}{'growth MB':>11}"

@@ -32,7 +32,7 @@ def var_dir(tmp_path, settings):
 def upload(page, base_url, kind, name, text):
     page.goto(base_url + "/staff/data/upload/")
     page.get_by_label("Kind of extract").select_option(kind)
-    page.get_by_label("File").set_input_files(
+    page.get_by_label("File", exact=True).set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}]
     )
     page.get_by_role("button", name="Import").click()

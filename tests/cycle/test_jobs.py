@@ -57,5 +57,7 @@ def test_it_ticks_on_a_worker(study, smtp, queue, django_capture_on_commit_callb
 def test_it_runs_inline_without_redis(study, smtp, settings):
     settings.JOBS_INLINE = True
     batch = get_batch(study, Week(2026, 49))
-    out = enqueue(run_batch_job, batch.pk)
-    assert "sent 40 messages" in out
+    job = enqueue(run_batch_job, batch.pk)  # JOBS_SYNC: runs at once, outside any request
+    job.refresh_from_db()
+    assert job.state == "done" and job.kind == "send"
+    assert "sent 40 messages" in job.result

@@ -1,20 +1,16 @@
 """The upload as a real background job: queued in Redis, run by an RQ worker."""
 
+import os
+
 import django_rq
 import pytest
 from django.urls import reverse
 from rq import SimpleWorker
 
-from pilot.jobs import enqueue
 from pilot.models import Extract, Recipe
 
 from .conftest import RECIPES
 from .test_views import upload
-
-
-def test_enqueue_runs_inline_without_redis(settings):
-    settings.JOBS_INLINE = True
-    assert enqueue(sorted, [3, 1, 2]) == [1, 2, 3]
 
 
 @pytest.mark.redis
@@ -23,7 +19,12 @@ def test_an_upload_is_queued_and_a_worker_imports_it(
     client, staff_user, folder, settings, django_capture_on_commit_callbacks
 ):
     settings.JOBS_INLINE = False
-    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/13", "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13"),
+            "DEFAULT_TIMEOUT": 60,
+        }
+    }
     queue = django_rq.get_queue("default")
     queue.empty()
     client.force_login(staff_user)

@@ -115,3 +115,15 @@ def test_it_reads_windows_line_endings_and_header_case(folder, catalog, settings
     assert (extract.rows_read, extract.rows_rejected) == (2, 1)
     assert extract.rejects[0]["line"] == 3
     assert Interaction.objects.get().event == "view"
+
+
+def test_it_reads_a_header_row_longer_than_64_kb(folder, catalog):
+    """The header was cut at 64 KB, and every row then had 'more fields than the header'."""
+    from pilot.ingest import import_extract
+
+    long_name = "note_" + "x" * 70_000
+    text = f"recipe_id,title,{long_name},minutes\nR7,Soup,hello,15\nR8,Stew,,30\n"
+    extract = import_extract("recipes", write(folder, "wide.csv", text))
+    assert extract.status == "imported", extract.error
+    assert extract.rows_imported == 2
+    assert any("ignored unknown column(s): note_xxx" in w for w in extract.report["warnings"])

@@ -6,20 +6,19 @@ from django.urls import reverse
 
 from pilot.ingest import import_extract
 from pilot.ingest.progress import write_progress
-from pilot.models import Extract, Interaction
+from pilot.models import Extract, Interaction, Job
 
 from .conftest import RECIPES, interactions_csv, write
 
 pytestmark = pytest.mark.django_db
 
 
-def upload(client, kind, name, text):
-    data = {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), "text/csv")}
+def upload(client, kind, name, text, **extra):
+    data = {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), "text/csv"), **extra}
     return client.post(reverse("data-upload"), data)
 
 
-def test_staff_upload_runs_the_import_inline(client, staff_user, folder, settings):
-    settings.JOBS_INLINE = True
+def test_staff_upload_runs_the_import_as_a_job(client, staff_user, folder, settings):
     client.force_login(staff_user)
     response = upload(client, "recipes", "recipes.csv", RECIPES)
     extract = Extract.objects.get()
@@ -27,18 +26,85 @@ def test_staff_upload_runs_the_import_inline(client, staff_user, folder, setting
     assert response["Location"] == reverse("data-extract", args=[extract.pk])
     assert (extract.status, extract.rows_imported, extract.name) == ("imported", 3, "recipes.csv")
     assert extract.uploaded_by == staff_user
-    assert list((folder / "var" / "uploads").iterdir())[0].name.endswith("-recipes.csv")
+    job = Job.objects.get()
+    assert (job.kind, job.state, job.created_by, job.result) == (
+        "import",
+        "done",
+        staff_user,
+        extract.pk,
+    )
     page = client.get(response["Location"])
     assert b"IMPORTED - 3 rows read, 3 imported, 0 rejected" in page.content
 
 
-def test_uploading_the_same_file_twice_is_recorded_and_changes_nothing(client, staff_user, folder):
+def test_it_deletes_the_uploaded_file_after_the_import(client, staff_user, folder):
     client.force_login(staff_user)
     upload(client, "recipes", "recipes.csv", RECIPES)
-    upload(client, "recipes", "again.csv", RECIPES)
-    first, repeat = Extract.objects.order_by("pk")
-    assert repeat.status == "rejected"
-    assert f"already imported as extract #{first.pk}" in repeat.error
+    assert list((folder / "var" / "uploads").iterdir()) == []
+    extract = Extract.objects.get()
+    assert extract.checksum and extract.report["rows_read"] == 3
+
+
+def test_it_keeps_the_uploaded_file_when_staff_ask(client, staff_user, folder):
+    client.force_login(staff_user)
+    upload(client, "recipes", "recipes.csv", RECIPES, keep_file="on")
+    (kept,) = (folder / "var" / "uploads").iterdir()
+    assert kept.name.endswith("-recipes.csv") and kept.read_text() == RECIPES
+    assert Extract.objects.get().report["kept_file"] == str(kept)
+
+
+def test_uploading_the_same_file_twice_changes_nothing_like_the_command(client, staff_user, folder):
+    client.force_login(staff_user)
+    upload(client, "recipes", "recipes.csv", RECIPES)
+    first = Extract.objects.get()
+    response = upload(client, "recipes", "again.csv", RECIPES)
+    assert Extract.objects.get() == first  # no new row, rejected or otherwise
+    page = client.get(response["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == reverse("data-extract", args=[first.pk])
+    assert f"already imported as extract #{first.pk}" in page.content.decode()
+    assert "nothing changed" in page.content.decode()
+    status = client.get(response["Location"].rstrip("/") + "/status.json").json()
+    assert status["done"] is True
+
+
+def test_a_300_character_file_name_is_stored_and_imported(client, staff_user, folder):
+    client.force_login(staff_user)
+    name = "r" * 300 + ".csv"
+    response = upload(client, "recipes", name, RECIPES, keep_file="on")
+    assert response.status_code == 302
+    extract = Extract.objects.get()
+    assert extract.status == "imported" and len(extract.name) <= 255
+    assert extract.name.startswith("rrrr") and extract.name.endswith(".csv")
+    (kept,) = (folder / "var" / "uploads").iterdir()
+    assert len(kept.name) <= 33 + 80 and kept.name.endswith(".csv")
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_clear_message(
+    client, staff_user, folder, settings
+):
+    settings.UPLOAD_MAX_MB = 1
+    client.force_login(staff_user)
+    big = RECIPES + "\n".join(f"R{i},Recipe {i},,,,10," for i in range(4, 60_000)) + "\n"
+    assert len(big) > 1024 * 1024
+    response = upload(client, "recipes", "big.csv", big)
+    assert response.status_code == 413
+    text = response.content.decode()
+    assert "larger than the upload limit of 1 MB" in text and "nothing was stored" in text
+    assert not Extract.objects.exists() and not Job.objects.exists()
+    assert not (folder / "var" / "uploads").exists() or not any(
+        (folder / "var" / "uploads").iterdir()
+    )
+
+
+def test_an_upload_is_stopped_while_it_streams_past_the_limit(client, staff_user, folder, settings):
+    """Just over the limit (within the Content-Length check's slack for the form fields):
+    the upload handler stops reading at the limit, before the file is stored."""
+    settings.UPLOAD_MAX_MB = 1
+    client.force_login(staff_user)
+    response = upload(client, "recipes", "big.csv", "x" * (1024 * 1024 + 10))
+    assert response.status_code == 413
+    assert "larger than the upload limit" in response.content.decode()
+    assert not Extract.objects.exists()
 
 
 def test_upload_is_refused_to_analysts_and_anonymous(client, analyst_user, folder):
@@ -150,3 +216,61 @@ def test_an_unknown_extract_gives_404(client, staff_user):
     client.force_login(staff_user)
     for name in ("data-extract", "data-extract-status", "data-extract-rejects"):
         assert client.get(reverse(name, args=[999])).status_code == 404
+
+
+def test_the_data_page_reads_stored_aggregates_and_recomputes_them_after_a_change(
+    client, staff_user, folder, catalog, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilot.models import DataSummary
+
+    rows = ["V1,R1,view,2026-01-01T10:00:00Z,E1,", "V2,R2,cook,2026-01-03T10:00:00Z,E2,"]
+    import_extract("interactions", write(folder, "i.csv", interactions_csv(rows)))
+    client.force_login(staff_user)
+    client.get(reverse("data-home"))  # computes and stores the summary
+    assert DataSummary.objects.get().data["events"] == {"cook": 1, "view": 1}
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("data-home")).content.decode()
+    scans = [
+        q["sql"] for q in queries if "GROUP BY" in q["sql"] and "pilot_interaction" in q["sql"]
+    ]
+    assert scans == []  # no aggregate over the interactions on a page view
+    assert "Resolved share: 0 of 2 interactions" in page
+    more = ["V3,R3,save,2026-01-05T10:00:00Z,E3,"]
+    import_extract("interactions", write(folder, "j.csv", interactions_csv(more)))
+    page = client.get(reverse("data-home")).content.decode()
+    assert "Resolved share: 0 of 3 interactions" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_redis_the_upload_request_returns_before_the_import_runs(
+    client, staff_user, folder, settings, monkeypatch
+):
+    """The embedded default: the job runs on the web process's worker thread, not in the POST."""
+    import threading
+
+    from pilot import jobs
+    from pilot.ingest import run
+
+    threads = []
+    real = run.import_extract
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "import_extract", spy)
+    settings.JOBS_INLINE, settings.JOBS_SYNC = True, False
+    jobs.reset_inline_worker()
+    client.force_login(staff_user)
+    response = upload(client, "recipes", "recipes.csv", RECIPES)
+    extract = Extract.objects.get()
+    assert response.status_code == 302
+    jobs.inline_worker().join()
+    extract.refresh_from_db()
+    assert (extract.status, extract.rows_imported) == ("imported", 3)
+    assert threads == ["pilot-jobs"]  # never the request's thread
+    assert Job.objects.get().state == "done"
+    jobs.reset_inline_worker()

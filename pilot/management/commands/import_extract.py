@@ -5,6 +5,7 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 
 from pilot.ingest import KINDS, import_extract, report_lines
+from pilot.ingest.summary import refresh as refresh_summary
 from pilot.models import Extract
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, path, dry_run, max_reject_share, **options):
         extract = import_extract(kind, path, dry_run=dry_run, max_reject_share=max_reject_share)
+        if extract.status == Extract.Status.IMPORTED and extract.pk and not dry_run:
+            refresh_summary()  # the Data page's aggregates, so the page need not count
         for line in report_lines(extract):
             self.stdout.write(line)
         if extract.status != Extract.Status.IMPORTED:
