@@ -6,19 +6,10 @@ from datetime import datetime, time, timedelta
 
 import plotly.graph_objects as go
 
+from pilot.dashboard.figures import LAYOUT, to_html  # noqa: F401 (the site's one way)
 from pilot.ingest.quality import DayCount, gaps
 
-LAYOUT = dict(
-    margin=dict(l=50, r=20, t=50, b=40),
-    height=320,
-    template="plotly_white",
-    font=dict(family="system-ui, sans-serif", size=13),
-)
 MAX_SHADED_GAPS = 60
-
-
-def to_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
 def per_day_figure(days: list[DayCount]) -> go.Figure:
