@@ -12,6 +12,7 @@ from django.urls import path
 
 from pilot.access import analyst_required
 from pilot.dashboard import pages, queries
+from pilot.dashboard.cache import cached
 from pilot.models import Study
 
 FILTER_KEYS = [key for key, _ in queries.SEGMENTS]
@@ -21,39 +22,45 @@ def _page(request, key, page):
     study = get_object_or_404(Study, key=key)
     if page not in pages.PAGES:
         raise Http404("No such dashboard page.")
-    filters = {k: request.GET.get(k, "") for k in FILTER_KEYS}
-    data = queries.load(study, filters)
-    return study, data, pages.PAGES[page](data, request.GET)
+    params = {k: request.GET.get(k, "") for k in request.GET}
+
+    def build():
+        data = queries.load(study, {k: params.get(k, "") for k in FILTER_KEYS})
+        return data.filters, data.weeks, pages.PAGES[page](data, params)
+
+    filters, weeks, built = cached(study, page, params, build)
+    return study, filters, weeks, built
 
 
 @analyst_required
 def home(request):
     studies = list(Study.objects.order_by("-active", "name"))
     for study in studies:
-        study.lines = pages.standing(queries.load(study))
+        study.lines = cached(study, "standing", {}, lambda s=study: pages.standing(queries.load(s)))
     return render(request, "dashboard/home.html", {"studies": studies})
 
 
 @analyst_required
 def study_page(request, key, page="overview"):
-    study, data, built = _page(request, key, page)
+    study, filters, weeks, built = _page(request, key, page)
+    segments = cached(study, "segments-values", {}, lambda: queries.segment_values(study))
     context = {
         "study": study,
         "page": built,
         "slug": page,
         "tabs": pages.TITLES,
-        "filters": data.filters,
-        "segments": [(k, label, queries.segment_values(study)[k]) for k, label in queries.SEGMENTS],
+        "filters": filters,
+        "segments": [(k, label, segments[k]) for k, label in queries.SEGMENTS],
         "query": request.GET.urlencode(),
-        "weeks": data.weeks,
-        "arms": [a.name for a in data.arms],
+        "weeks": weeks,
+        "arms": list(study.arms.order_by("pk").values_list("name", flat=True)),
     }
     return render(request, "dashboard/study.html", context)
 
 
 @analyst_required
 def section_csv(request, key, page, section):
-    study, _, built = _page(request, key, page)
+    study, _, _, built = _page(request, key, page)
     found = built.section(section)
     if found is None:
         raise Http404("No such table on this page.")

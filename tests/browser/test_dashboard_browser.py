@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.browser.test_data_browser import sign_in
 from tests.conftest import make_user
-from tests.dashboard.conftest import rated_study, study, versions, world  # noqa: F401
+from tests.dashboard.conftest import fresh_cache, rated_study, study, versions, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = ("overview", "offline", "how-many", "seasonality", "segments", "feedback", "how-long")

@@ -44,3 +44,11 @@ def rated_study(study):  # noqa: F811
                 ))  # fmt: skip
     QuestionnaireAnswer.objects.bulk_create(answers)
     return study
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Built pages are cached per process; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()

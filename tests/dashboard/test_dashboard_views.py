@@ -237,3 +237,14 @@ def test_it_says_where_each_study_stands(client, rated_study, analyst):
     assert "2 weeks run (2026-W49 to 2026-W50)." in page
     assert f"({len(answered)} of {len(lists)} weekly lists answered)" in page
     assert "Leading arm:" in page
+
+
+def test_it_builds_a_page_afresh_when_a_rating_changes(client, rated_study, analyst):
+    client.force_login(analyst)
+    before = get_csv(client, rated_study, "overview", "weeks")
+    rating = Rating.objects.filter(recommendation__batch__study=rated_study, stars__lt=5).first()
+    rating.stars = 5
+    rating.save()
+    after = get_csv(client, rated_study, "overview", "weeks")
+    assert sum(int(r["ratings"]) for r in after) == sum(int(r["ratings"]) for r in before)
+    assert sum(float(r["mean_stars"]) for r in after) > sum(float(r["mean_stars"]) for r in before)
