@@ -7,6 +7,7 @@ the table's CSV download (``/dashboard/<study>/<page>/<section>.csv``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -602,24 +603,27 @@ STOP_WORDS = frozenset(
 WORD = re.compile(r"[a-zA-Z][a-zA-Z'-]+")
 
 
-def words(text: str) -> list[str]:
-    return [w for w in (m.lower() for m in WORD.findall(text or "")) if w not in STOP_WORDS]
+@functools.lru_cache(maxsize=20_000)
+def words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in (m.lower() for m in WORD.findall(text or "")) if w not in STOP_WORDS)
 
 
 def feedback_rows(data: StudyData, params) -> list[dict]:
-    people = data.participants.set_index("id")
-    weeks = data.batches.set_index("id")["week"]
+    names = dict(zip(data.participants["id"], data.participants["pseudonym"], strict=True))
+    arms = dict(zip(data.participants["id"], data.participants["arm"], strict=True))
+    weeks = dict(zip(data.batches["id"], data.batches["week"], strict=True))
     rows = []
-    for r in comments(data.study, people.index).itertuples(index=False):
-        rows.append({"kind": "comment", "participant": people.at[r.participant_id, "pseudonym"],
-                     "arm": people.at[r.participant_id, "arm"], "week": weeks[r.batch_id],
+    found = comments(data.study)
+    found = found[found["participant_id"].isin(names)]
+    for r in found.itertuples(index=False):
+        rows.append({"kind": "comment", "participant": names[r.participant_id],
+                     "arm": arms[r.participant_id], "week": weeks[r.batch_id],
                      "recipe": r.title, "rank": r.rank, "stars": r.stars,
                      "would_cook": r.would_cook, "explanation": r.explanation,
                      "text": r.comment})  # fmt: skip
     for r in data.answers.itertuples(index=False):
         if r.free_text:
-            rows.append({"kind": "questionnaire", "participant": people.at[r.participant_id,
-                         "pseudonym"], "arm": r.arm, "week": r.week, "recipe": "", "rank": None,
+            rows.append({"kind": "questionnaire", "participant": names[r.participant_id], "arm": r.arm, "week": r.week, "recipe": "", "rank": None,
                          "stars": None, "would_cook": "", "explanation": "", "text": r.free_text})  # fmt: skip
     arm, week, star, q = (params.get(k, "") for k in ("arm", "week", "stars", "q"))
     needles = words(q) if q else []

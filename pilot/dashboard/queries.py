@@ -178,10 +178,10 @@ def segment_values(study) -> dict[str, list[str]]:
     return {key: sorted(frame[key].unique()) for key, _ in SEGMENTS}
 
 
-def comments(study, participant_ids) -> pd.DataFrame:
+def comments(study) -> pd.DataFrame:
     """Every rating with a comment: recipe, stars, would cook, week, explanation seen."""
     frame = _rows(
-        Recommendation.objects.filter(batch__study=study, participant_id__in=list(participant_ids))
+        Recommendation.objects.filter(batch__study=study)
         .exclude(rating__comment="")
         .filter(rating__isnull=False),
         [
