@@ -248,3 +248,58 @@ def test_it_builds_a_page_afresh_when_a_rating_changes(client, rated_study, anal
     after = get_csv(client, rated_study, "overview", "weeks")
     assert sum(int(r["ratings"]) for r in after) == sum(int(r["ratings"]) for r in before)
     assert sum(float(r["mean_stars"]) for r in after) > sum(float(r["mean_stars"]) for r in before)
+
+
+def test_it_agrees_with_the_rows_on_questionnaire_means(client, rated_study, analyst):
+    client.force_login(analyst)
+    got = get_csv(client, rated_study, "overview", "questionnaire")
+    answers = defaultdict(list)
+    for a in QuestionnaireAnswer.objects.filter(batch__study=rated_study).select_related(
+        "participant__arm", "batch"
+    ):
+        answers[(a.participant.arm.name, a.batch.label)].append(a)
+    assert {(r["arm"], r["week"]) for r in got} == set(answers)
+    for row in got:
+        group = answers[(row["arm"], row["week"])]
+        assert int(row["answers"]) == len(group)
+        for name in ("accuracy", "diversity", "novelty", "transparency", "trust", "intention"):
+            mean = sum(getattr(a, name) for a in group) / len(group)
+            assert float(row[name]) == pytest.approx(mean, abs=1e-4)
+            assert float(row[f"{name}_ci_low"]) <= mean <= float(row[f"{name}_ci_high"])
+
+
+def test_it_computes_the_mde_from_the_variance_of_participants(client, rated_study, analyst):
+    client.force_login(analyst)
+    row = next(
+        r for r in get_csv(client, rated_study, "how-long", "mde") if r["metric"] == "mean stars"
+    )
+    by_person = defaultdict(list)
+    for r in Rating.objects.filter(recommendation__batch__study=rated_study).select_related(
+        "recommendation__participant__arm"
+    ):
+        p = r.recommendation.participant
+        by_person[(p.arm.name, p.pk)].append(r.stars)
+    values = [s for v in by_person.values() for s in v]
+    n, g = len(values), len(by_person)
+    grand = sum(values) / n
+    ss_w = sum((s - sum(v) / len(v)) ** 2 for v in by_person.values() for s in v)
+    ss_b = sum(len(v) * (sum(v) / len(v) - grand) ** 2 for v in by_person.values())
+    ms_w, ms_b = ss_w / (n - g), ss_b / (g - 1)
+    n0 = (n - sum(len(v) ** 2 for v in by_person.values()) / n) / (g - 1)
+    var_mean = max(0.0, (ms_b - ms_w) / n0) + ms_w / (n / g)
+    n_a = sum(1 for arm, _ in by_person if arm == "als")
+    n_b = g - n_a
+    z = st.norm.ppf(0.975) + st.norm.ppf(0.8)
+    assert float(row["mde_80"]) == pytest.approx(
+        z * (var_mean * (1 / n_a + 1 / n_b)) ** 0.5, abs=1e-3
+    )
+    assert (int(row["participants_a"]), int(row["participants_b"])) == (n_a, n_b)
+
+
+def test_it_builds_a_page_afresh_after_new_ratings_by_bulk_insert(client, rated_study, analyst):
+    client.force_login(analyst)
+    before = sum(int(r["ratings"]) for r in get_csv(client, rated_study, "overview", "weeks"))
+    unrated = Recommendation.objects.filter(batch__study=rated_study, rating__isnull=True)[:3]
+    Rating.objects.bulk_create(Rating(recommendation=r, stars=2, would_cook="no") for r in unrated)
+    after = sum(int(r["ratings"]) for r in get_csv(client, rated_study, "overview", "weeks"))
+    assert after == before + 3
