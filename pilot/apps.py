@@ -12,3 +12,4 @@ class PilotConfig(AppConfig):
 
         # Sent after the pilot app's migrations (and after auth created its permissions).
         post_migrate.connect(create_groups_after_migrate, sender=self)
+        import pilot.dashboard.cache  # noqa: F401  (connects the dashboard's cache invalidation)

@@ -505,3 +505,102 @@ def sample_ratio_mismatch(counts, weights, *, threshold=0.001) -> SampleRatioMis
         bool(p < threshold),
         threshold,
     )
+
+
+@dataclass(frozen=True)
+class Power:
+    """Minimum detectable effect of a two-arm comparison, ratings clustered by user.
+
+    Attributes
+    ----------
+    mde : float
+        Smallest true difference of means detected with the given power (two-sided).
+    between_var, within_var : float
+        Variance of users' true means (sigma_b^2) and of ratings around them (sigma_w^2).
+    ratings_per_week : float
+        Mean ratings per user and week (m).
+    n_a, n_b : int
+        Users per arm.
+    weeks : float
+        Weeks the variance of a user's mean is computed for.
+    """
+
+    mde: float
+    between_var: float
+    within_var: float
+    ratings_per_week: float
+    n_a: int
+    n_b: int
+    weeks: float
+
+
+def _variance_parts(values, clusters) -> tuple[float, float, float]:
+    """One-way ANOVA estimates (sigma_b^2, sigma_w^2, mean values per cluster)."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    clusters = np.asarray(clusters).ravel()
+    keep = ~np.isnan(values)
+    values, clusters = values[keep], clusters[keep]
+    _, code = np.unique(clusters, return_inverse=True)
+    n_i = np.bincount(code).astype(np.float64)
+    g, n = n_i.size, values.size
+    if g < 2 or n <= g:
+        return math.nan, math.nan, float(n / g) if g else math.nan
+    means = np.bincount(code, weights=values) / n_i
+    ss_within = float(((values - means[code]) ** 2).sum())
+    ss_between = float((n_i * (means - values.mean()) ** 2).sum())
+    ms_within = ss_within / (n - g)
+    ms_between = ss_between / (g - 1)
+    n0 = (n - (n_i**2).sum() / n) / (g - 1)
+    return float(max(0.0, (ms_between - ms_within) / n0)), float(ms_within), float(n / g)
+
+
+def minimum_detectable_effect(
+    a_values, a_clusters, b_values, b_clusters, *, weeks, alpha=0.05, power=0.8
+) -> Power:
+    r"""MDE of the difference in mean rating between two arms, users as clusters.
+
+    Each user's mean is the unit of analysis. With sigma_b^2 the between-user variance
+    and sigma_w^2 the within-user variance (one-way ANOVA estimates pooled over both
+    arms' ratings) and m ratings per user and week, a user's mean over w weeks has
+
+    .. math:: \operatorname{Var}(\bar y_u) = \sigma_b^2 + \sigma_w^2 / (m w)
+
+    and the two-sided test at level alpha with the given power detects
+
+    .. math:: \mathrm{MDE} = (z_{1-\alpha/2} + z_{\mathrm{power}})
+              \sqrt{\operatorname{Var}(\bar y_u)\,(1/n_a + 1/n_b)}.
+
+    ``a_values`` may be 0/1 (liked share) as well as stars. ``weeks`` is the number of
+    weeks the users' means are taken over (weeks run so far, or a planned total).
+    """
+    va, ca = np.asarray(a_values, dtype=float), np.asarray(a_clusters)
+    vb, cb = np.asarray(b_values, dtype=float), np.asarray(b_clusters)
+    values = np.concatenate([va, vb])
+    clusters = np.concatenate(
+        [np.char.add("a:", ca.astype(str)), np.char.add("b:", cb.astype(str))]
+    )
+    sb2, sw2, per_user = _variance_parts(values, clusters)
+    n_a, n_b = int(np.unique(ca).size), int(np.unique(cb).size)
+    m = per_user / weeks if weeks else math.nan
+    if n_a == 0 or n_b == 0 or math.isnan(sb2) or not weeks:
+        return Power(math.nan, sb2, sw2, m, n_a, n_b, float(weeks or 0))
+    z = _st.norm.ppf(1 - alpha / 2) + _st.norm.ppf(power)
+    var_mean = sb2 + sw2 / (m * weeks)
+    mde = float(z * math.sqrt(var_mean * (1 / n_a + 1 / n_b)))
+    return Power(mde, sb2, sw2, float(m), n_a, n_b, float(weeks))
+
+
+def weeks_needed(result: Power, effect: float, *, alpha=0.05, power=0.8) -> float:
+    r"""Total weeks for the same users to detect ``effect`` (inf when no run is long enough).
+
+    Solves :math:`\sigma_b^2 + \sigma_w^2/(m w) \le (\delta / z)^2 / (1/n_a + 1/n_b)`
+    for w; when sigma_b^2 alone exceeds the bound only more users help.
+    """
+    if effect <= 0 or math.isnan(result.mde):
+        return math.nan
+    z = _st.norm.ppf(1 - alpha / 2) + _st.norm.ppf(power)
+    bound = (effect / z) ** 2 / (1 / result.n_a + 1 / result.n_b)
+    room = bound - result.between_var
+    if room <= 0:
+        return math.inf
+    return float(result.within_var / (result.ratings_per_week * room))

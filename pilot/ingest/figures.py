@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, time, timedelta
 
 import plotly.graph_objects as go
-from django.utils.html import format_html
 
+from pilot.dashboard.figures import LAYOUT, to_html  # noqa: F401 (the site's one way)
 from pilot.ingest.quality import DayCount, gaps
 
-LAYOUT = dict(
-    margin=dict(l=50, r=20, t=50, b=40),
-    height=320,
-    template="plotly_white",
-    font=dict(family="system-ui, sans-serif", size=13),
-)
 MAX_SHADED_GAPS = 60
-#: No mode bar: plotly.js styles it with a per-chart <style> element, which the CSP blocks.
-CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
-
-
-def to_html(fig: go.Figure) -> str:
-    """A ``<figure>``: the title as its caption, and a ``<div>`` holding the figure as JSON
-    that static/js/charts.js draws with plotly.js.
-
-    The title is HTML, not plotly's: it wraps on a phone, where plotly's would be cut off.
-    No inline script: the page's Content-Security-Policy allows scripts from this site only.
-    """
-    title = fig.layout.title.text or ""
-    figure = json.loads(fig.to_json())
-    figure["layout"].pop("title", None)
-    figure["layout"]["margin"] = {**figure["layout"].get("margin", {}), "t": 10}
-    figure["config"] = CONFIG
-    return format_html(
-        '<figure class="chart"><figcaption>{}</figcaption>'
-        '<div class="chart-plot" data-plotly-figure="{}"></div></figure>',
-        title,
-        json.dumps(figure),
-    )
 
 
 def per_day_figure(days: list[DayCount]) -> go.Figure:

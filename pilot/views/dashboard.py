@@ -1,32 +1,93 @@
-"""The analysts' landing page: studies and who is enrolled in each arm.
+"""The analysts' dashboard: a study picker, a landing page, and each study's pages.
 
-The real dashboard (scores vs offline metrics, model comparison) comes in a later issue.
+Views are thin: load the study's rows (``pilot.dashboard.queries``), build the page
+(``pilot.dashboard.pages``), render it or one of its tables as CSV.
 """
 
-from django.db.models import Count, Prefetch, Q
-from django.shortcuts import render
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from pilot.access import analyst_required
-from pilot.models import Arm, Study
+from pilot.dashboard import pages, queries
+from pilot.dashboard.cache import cached
+from pilot.models import Study
+
+FILTER_KEYS = [key for key, _ in queries.SEGMENTS]
+
+
+def _page(request, key, page):
+    study = get_object_or_404(Study, key=key)
+    if page not in pages.PAGES:
+        raise Http404("No such dashboard page.")
+    params = {k: request.GET.get(k, "") for k in request.GET}
+
+    def build():
+        data = queries.load(study, {k: params.get(k, "") for k in FILTER_KEYS})
+        return data.filters, data.weeks, pages.PAGES[page](data, params)
+
+    filters, weeks, built = cached(study, page, params, build)
+    return study, filters, weeks, built
 
 
 @analyst_required
 def home(request):
-    arms = Arm.objects.select_related("model_version").annotate(
-        enrolled=Count("participants"),
-        active=Count("participants", filter=Q(participants__active=True)),
-    )
-    studies = list(Study.objects.prefetch_related(Prefetch("arms", queryset=arms)))
+    studies = list(Study.objects.order_by("-active", "name"))
     for study in studies:
-        total_weight = sum(arm.weight for arm in study.arms.all())
-        for arm in study.arms.all():
-            arm.share = arm.weight / total_weight if total_weight else 0.0
-        study.enrolled = sum(arm.enrolled for arm in study.arms.all())
-        study.active_count = sum(arm.active for arm in study.arms.all())
+        study.lines = cached(study, "standing", {}, lambda s=study: pages.standing(queries.load(s)))
     return render(request, "dashboard/home.html", {"studies": studies})
+
+
+@analyst_required
+def study_page(request, key, page="overview"):
+    study, filters, weeks, built = _page(request, key, page)
+    segments = cached(study, "segments-values", {}, lambda: queries.segment_values(study))
+    context = {
+        "study": study,
+        "page": built,
+        "slug": page,
+        "tabs": pages.TITLES,
+        "filters": filters,
+        "segments": [(k, label, segments[k]) for k, label in queries.SEGMENTS],
+        "query": request.GET.urlencode(),
+        "weeks": weeks,
+        "arms": list(study.arms.order_by("pk").values_list("name", flat=True)),
+    }
+    return render(request, "dashboard/study.html", context)
+
+
+@analyst_required
+def section_csv(request, key, page, section):
+    study, _, _, built = _page(request, key, page)
+    found = built.section(section)
+    if found is None:
+        raise Http404("No such table on this page.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{study.key}-{page}-{section}.csv"'
+    writer = csv.DictWriter(response, fieldnames=found.columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({c: _cell(row.get(c)) for c in found.columns} for row in found.rows)
+    return response
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _number(text) else text
+
+
+def _number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 urlpatterns = [
     path("", home, name="dashboard-home"),
+    path("<slug:key>/", study_page, name="dashboard-study"),
+    path("<slug:key>/<slug:page>/", study_page, name="dashboard-page"),
+    path("<slug:key>/<slug:page>/<slug:section>.csv", section_csv, name="dashboard-csv"),
 ]

@@ -72,18 +72,18 @@ def test_the_data_page_fits_a_phone_with_whole_chart_titles(
     screenshot(phone, "data-page-phone")
 
 
-def test_dashboard_tables_say_they_scroll_on_a_phone(live_server, phone, analyst_user, study):
+def test_wide_tables_say_they_scroll_on_a_phone(live_server, phone, staff_user, study):
     version = ModelVersion.objects.create(name="als-2026-11-implicit-factors-64", algorithm="als")
     Arm.objects.create(study=study, name="als-with-side-features", model_version=version)
-    sign_in(phone, live_server.url, analyst_user)
-    phone.goto(live_server.url + "/dashboard/")
+    sign_in(phone, live_server.url, staff_user)
+    phone.goto(live_server.url + f"/staff/studies/{study.key}/")  # the arms table: 7 columns
     scroller = phone.locator(".table-scroll").first
     assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")  # the columns overflow
     hint = phone.locator(".table-scroll-hint").first
     expect(hint).to_be_visible()
     expect(hint).to_have_text("Swipe sideways to see every column.")
     assert_no_horizontal_scroll(phone)  # the table scrolls inside its box, not the page
-    screenshot(phone, "dashboard-phone")
+    screenshot(phone, "study-arms-phone")
 
     # On a laptop the same table fits, and no hint shows.
     phone.set_viewport_size({"width": 1280, "height": 800})
