@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.bench.common import reset_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results" / "dashboard.json"
 POSTGRES_URL = os.environ.get(
@@ -170,16 +172,6 @@ def child(backend: str, quick: bool, repeats: int) -> dict:
     return {"rows": results}
 
 
-def reset_postgres() -> None:
-    import psycopg
-
-    name = POSTGRES_URL.rsplit("/", 1)[1]
-    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="the tenth only")
@@ -195,7 +187,7 @@ def main() -> None:
         for backend in args.backends.split(","):
             env = dict(os.environ, VAR_DIR=str(Path(tmp) / "var"), OPENBLAS_NUM_THREADS="1")
             if backend == "postgresql":
-                reset_postgres()
+                reset_postgres(POSTGRES_URL)
                 env["DATABASE_URL"] = POSTGRES_URL
             else:
                 env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"

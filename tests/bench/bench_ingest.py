@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tests.bench.common import reset_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest.json"
 POSTGRES_URL = os.environ.get(
@@ -193,16 +195,6 @@ def parse_time(path: Path, rows: int | None) -> float:
     return seconds
 
 
-def reset_postgres() -> None:
-    import psycopg
-
-    name = POSTGRES_URL.rsplit("/", 1)[1]
-    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100,000 rows instead of 1,000,000")
@@ -224,7 +216,7 @@ def main() -> None:
         for backend in args.backends.split(","):
             env = dict(os.environ, VAR_DIR=str(folder / "var"))
             if backend == "postgresql":
-                reset_postgres()
+                reset_postgres(POSTGRES_URL)
                 env["DATABASE_URL"] = POSTGRES_URL
             else:
                 env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"

@@ -48,6 +48,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.bench.common import reset_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results" / "rating.json"
 POSTGRES_URL = os.environ.get(
@@ -227,7 +229,7 @@ def run_backend(name, args, env_base):
     if name == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     else:
-        reset_postgres()
+        reset_postgres(POSTGRES_URL)
         env["DATABASE_URL"] = POSTGRES_URL
     env["VAR_DIR"] = tmp
     py = sys.executable
@@ -305,16 +307,6 @@ def wait_for(port, seconds=30.0):
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"gunicorn did not answer on {HOST}:{port}")
-
-
-def reset_postgres() -> None:
-    import psycopg
-
-    name = POSTGRES_URL.rsplit("/", 1)[1]
-    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def postgres_reachable() -> bool:
