@@ -175,11 +175,11 @@ def rows(study: Study, kind: str, *, with_pii: bool = False) -> Iterator[dict]:
 TEXT = {"title", "reason", "comment", "free_text", "email"}
 
 
-def _safe(value):
-    """Neutralise values a spreadsheet would run as a formula (=, +, -, @ at the start)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def spreadsheet_safe(value) -> str:
+    """A cell value that a spreadsheet will not run as a formula (OWASP CSV injection):
+    text starting with =, +, -, @, tab or carriage return gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_csv(out, study: Study, kind: str, *, with_pii: bool = False) -> int:
@@ -189,6 +189,6 @@ def write_csv(out, study: Study, kind: str, *, with_pii: bool = False) -> int:
     writer.writeheader()
     n = 0
     for row in rows(study, kind, with_pii=with_pii):
-        writer.writerow({k: _safe(v) if k in TEXT else v for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(v) if k in TEXT else v for k, v in row.items()})
         n += 1
     return n

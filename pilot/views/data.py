@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilot.access import staff_required
+from pilot.exports import spreadsheet_safe
 from pilot.ingest import FORMATS, KINDS, figures, quality, report_lines, summary
 from pilot.ingest.progress import read_progress
 from pilot.jobs import enqueue, import_extract_job
@@ -202,12 +203,6 @@ def extract_status(request, pk: int):
             "rows_rejected": extract.rows_rejected,
         }
     )
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell value that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @staff_required
