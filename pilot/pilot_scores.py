@@ -25,15 +25,18 @@ client report).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count, Max, Min
 
 from pilot import modeldata
 from pilot.exports import pseudonym
-from pilot.models import ModelVersion, Participant, Rating, Recommendation, Study
+from pilot.jobs import dotted_path, enqueue, job, progress
+from pilot.models import Job, ModelVersion, Participant, Rating, Recommendation, Study
 from recommender.catalog import Catalog
 from recommender.rated import rated_metrics
 from recommender.stats import bootstrap_ci
@@ -320,13 +323,16 @@ def _notes(version: ModelVersion, study: Study, counts: dict) -> list[str]:
         f"{c['ranked_last']} rated recipes {version.name} cannot rank (ruled out by the "
         "participant's restrictions, or unknown to the version) are ranked last, tied.",
     ]
-    started = study.start_date or study.created_at.date()
+    started = (
+        Recommendation.objects.filter(batch__study=study).aggregate(first=Min("created_at"))
+    )["first"]
     cutoff = version.data_cutoff or version.trained_at
-    if cutoff is not None and cutoff.date() >= started:
+    if started is not None and cutoff is not None and cutoff > started:
         notes.append(
-            f"{version.name} was trained on data up to {cutoff:%Y-%m-%d}, after the study "
-            f"started ({started:%Y-%m-%d}): it may have seen the participants' website "
-            "activity of the pilot weeks (ratings are not training events)."
+            f"{version.name} was trained on data up to {cutoff:%Y-%m-%d %H:%M} UTC, after the "
+            f"study's first lists ({started:%Y-%m-%d %H:%M} UTC): it may have seen the "
+            "participants' website activity of the pilot weeks (pilot ratings are not "
+            "training events)."
         )
     return notes
 
@@ -334,3 +340,79 @@ def _notes(version: ModelVersion, study: Study, counts: dict) -> list[str]:
 def table_rows(result: PilotScore) -> list[dict]:
     """The table as plain dicts (``TABLE_COLUMNS``): the scored version, then the references."""
     return [{c: row.get(c) for c in TABLE_COLUMNS} for row in result.rows]
+
+
+# ------------------------------------------------------------------ as a background job
+def data_key(version: ModelVersion, study: Study) -> str:
+    """Changes when the study's ratings, its serving versions or the version's artifact do."""
+    ratings = Rating.objects.filter(recommendation__batch__study=study).aggregate(
+        n=Count("pk"), last=Max("pk"), edited=Max("updated_at")
+    )
+    parts = (
+        ratings["n"],
+        ratings["last"],
+        str(ratings["edited"]),
+        version.pk,
+        version.artifact,
+        str(version.trained_at),
+        [v.pk for v in serving_versions(study)],
+        Participant.objects.filter(study=study).count(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def as_json(result: PilotScore, key: str) -> dict:
+    return {
+        "key": key,
+        "version": result.version.name,
+        "study": result.study.key,
+        "rows": table_rows(result),
+        "segments": result.segments,
+        "participants": result.participants,
+        "counts": result.counts,
+        "notes": result.notes,
+        "bias": result.bias,
+    }
+
+
+@job("other")
+def score_on_pilot_job(version_id: int, study_id: int) -> dict:
+    """Score a version on a study (see :func:`score_on_pilot`); the Job keeps the result."""
+    version = ModelVersion.objects.get(pk=version_id)
+    study = Study.objects.get(pk=study_id)
+    key = data_key(version, study)
+    progress(5, f"scoring {version.name} on {study.key}")
+    return as_json(score_on_pilot(version, study), key)
+
+
+def _jobs(version: ModelVersion, study: Study, states):
+    path = dotted_path(score_on_pilot_job)
+    wanted = [version.pk, study.pk]
+    for record in Job.objects.filter(func=path, state__in=states).order_by("-pk")[:50]:
+        if record.call_args == wanted:
+            yield record
+
+
+def latest(version: ModelVersion, study: Study) -> tuple[dict | None, Job | None]:
+    """The stored result for the current data (or None) and a job still under way (or None)."""
+    key = data_key(version, study)
+    done = next(
+        (
+            r.result
+            for r in _jobs(version, study, [Job.State.DONE])
+            if isinstance(r.result, dict) and r.result.get("key") == key
+        ),
+        None,
+    )
+    pending = next(_jobs(version, study, [Job.State.QUEUED, Job.State.RUNNING]), None)
+    return done, pending
+
+
+def request_score(version: ModelVersion, study: Study, *, user=None) -> Job | None:
+    """Enqueue the scoring unless a current result or a pending job exists (idempotent)."""
+    if not version.artifact:
+        raise ValueError(f"Model version {version.name!r} has no saved artifact.")
+    done, pending = latest(version, study)
+    if done is not None or pending is not None:
+        return pending
+    return enqueue(score_on_pilot_job, version.pk, study.pk, user=user)

@@ -192,7 +192,7 @@ def test_a_version_trained_after_the_study_started_can_be_scored(rated, tmp_path
     expected = loop_scores(newer, rated)
     for who, row in by_participant(result, "als-after").items():
         assert same(expected[who][0], row["auc"]) and same(expected[who][1], row["ndcg"])
-    assert any("after the study started" in note for note in result.notes)
+    assert any("after the study's first lists" in note for note in result.notes)
 
 
 def test_table_rows_are_plain_dicts_for_the_report(hand_study, hand_version):

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         except (ValueError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from None
         out = self.stdout
-        out.write(f"{found.name} scored on the ratings of study {study_row.key}")
+        out.write(f"Model version {found.name} scored on the ratings of study {study_row.key}:")
         header = ("version", "role", "AUC [95% CI]", "n", "NDCG [95% CI]", "n", "ranked last")
         lines = [header] + [
             (
