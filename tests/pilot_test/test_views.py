@@ -96,3 +96,5 @@ def test_the_dashboard_links_to_it(client, hand_study):
     client.force_login(make_user("ana-pt", groups=[ANALYST_GROUP]))
     page = client.get(f"/dashboard/{hand_study.key}/").content.decode()
     assert f'href="{url(hand_study)}"' in page
+    version = hand_study.arms.get().model_version_id
+    assert f'href="{url(hand_study)}?version={version}"' in page
