@@ -71,7 +71,7 @@ def pilot_test(request, key):
         if version is None:
             raise Http404("Pick a model version.")
         record = pilot_scores.request_score(version, study, user=request.user)
-        if record is not None:
+        if record is not None and record.state in (record.State.QUEUED, record.State.RUNNING):
             messages.info(request, f"Scoring {version.name} on {study.key} (job #{record.pk}).")
         url = reverse("pilot-test", args=[study.key])
         return redirect(f"{url}?{urlencode({'version': version.pk})}")

@@ -3,13 +3,20 @@
 import csv
 import io
 import json
+import os
 import re
 from html import unescape
+
+import django_rq
+import pytest
+from rq import SimpleWorker
 
 from pilot.access import ANALYST_GROUP
 from pilot.exports import pseudonym
 from pilot.models import Job, Rating
 from tests.conftest import make_user
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 def url(study):
@@ -98,3 +105,26 @@ def test_the_dashboard_links_to_it(client, hand_study):
     assert f'href="{url(hand_study)}"' in page
     version = hand_study.arms.get().model_version_id
     assert f'href="{url(hand_study)}?version={version}"' in page
+
+
+@pytest.mark.redis
+def test_a_real_rq_worker_scores_and_the_page_shows_it_after(
+    client, settings, hand_study, hand_version, django_capture_on_commit_callbacks
+):
+    settings.JOBS_INLINE = False
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    client.force_login(make_user("ana-pt", groups=[ANALYST_GROUP]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(hand_study), {"version": hand_version.pk})
+    (record,) = Job.objects.all()
+    page = client.get(f"{url(hand_study)}?version={hand_version.pk}").content.decode()
+    assert 'id="pending"' in page and f"job #{record.pk}, queued" in page
+    client.post(url(hand_study), {"version": hand_version.pk})
+    assert Job.objects.count() == 1 and queue.count == 1  # one run, however many clicks
+    django_rq.get_worker("default", worker_class=SimpleWorker).work(burst=True)
+    record.refresh_from_db()
+    assert record.state == Job.State.DONE
+    page = client.get(f"{url(hand_study)}?version={hand_version.pk}").content.decode()
+    assert "<tr><td>pop-hand</td><td>scored; served arm pop</td><td>0.75</td>" in page
