@@ -385,10 +385,11 @@ def score_on_pilot_job(version_id: int, study_id: int) -> dict:
     return as_json(score_on_pilot(version, study), key)
 
 
-def _jobs(version: ModelVersion, study: Study, states):
+def _jobs(version: ModelVersion, study: Study, states, **lookups):
     path = dotted_path(score_on_pilot_job)
     wanted = [version.pk, study.pk]
-    for record in Job.objects.filter(func=path, state__in=states).order_by("-pk")[:50]:
+    rows = Job.objects.filter(func=path, state__in=states, **lookups).order_by("-pk")[:50]
+    for record in rows:
         if record.call_args == wanted:
             yield record
 
@@ -396,16 +397,9 @@ def _jobs(version: ModelVersion, study: Study, states):
 def latest(version: ModelVersion, study: Study) -> tuple[dict | None, Job | None]:
     """The stored result for the current data (or None) and a job still under way (or None)."""
     key = data_key(version, study)
-    done = next(
-        (
-            r.result
-            for r in _jobs(version, study, [Job.State.DONE])
-            if isinstance(r.result, dict) and r.result.get("key") == key
-        ),
-        None,
-    )
+    done = next(_jobs(version, study, [Job.State.DONE], result__key=key), None)
     pending = next(_jobs(version, study, [Job.State.QUEUED, Job.State.RUNNING]), None)
-    return done, pending
+    return (done.result if done is not None else None), pending
 
 
 def request_score(version: ModelVersion, study: Study, *, user=None) -> Job | None:
