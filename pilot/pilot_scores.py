@@ -72,7 +72,7 @@ class PilotRatings:
     """A study's ratings, one row per (participant, recipe): the latest week's stars."""
 
     ratings: pd.DataFrame  # participant_id, user, item, stars
-    participants: pd.DataFrame  # id, user, arm, segment, restrictions, pseudonym
+    participants: pd.DataFrame  # id, user, arm, model_segment, segment, restrictions, pseudonym
     n_rating_rows: int  # Rating rows before keeping one per (participant, recipe)
 
 
@@ -132,6 +132,7 @@ def load_ratings(study: Study) -> PilotRatings:
             "id": [p.pk for p in people],
             "user": [p.person.customer_id for p in people],
             "arm": [p.arm.name for p in people],
+            "model_segment": [s or None for s in frame["segment"]],  # as the cycle passes it
             "segment": [s or "unknown" for s in frame["segment"]],
             "restrictions": list(frame["restrictions"]),
             "pseudonym": [pseudonym(study.key, p.person.customer_id) for p in people],
@@ -186,7 +187,7 @@ def rated_ranks(model, data: PilotRatings, catalog: Catalog, *, chunk: int = CHU
             catalog=catalog,
             exclude_seen=False,
             restrictions={u: _labels(people.at[u, "restrictions"]) for u in part},
-            segments={u: people.at[u, "segment"] for u in part},
+            segments={u: people.at[u, "model_segment"] for u in part},
             explain=False,
         )
         ordering = recs.to_frame()[["user", "item", "rank"]]
