@@ -411,3 +411,11 @@ def request_score(version: ModelVersion, study: Study, *, user=None) -> Job | No
     if done is not None or pending is not None:
         return pending
     return enqueue(score_on_pilot_job, version.pk, study.pk, user=user)
+
+
+def last_failure(version: ModelVersion, study: Study) -> str:
+    """The first line of the latest failed run's error ("" when the latest run did not fail)."""
+    found = next(_jobs(version, study, [Job.State.DONE, Job.State.FAILED]), None)
+    if found is None or found.state != Job.State.FAILED:
+        return ""
+    return found.error.splitlines()[0] if found.error else "failed"

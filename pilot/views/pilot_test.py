@@ -77,14 +77,18 @@ def pilot_test(request, key):
         return redirect(f"{url}?{urlencode({'version': version.pk})}")
     version = _version(request.GET.get("version"))
     result = pending = None
+    failure = ""
     if version is not None:
         result, pending = pilot_scores.latest(version, study)
+        if result is None and pending is None:
+            failure = pilot_scores.last_failure(version, study)
     context = {
         "study": study,
         "versions": ModelVersion.objects.exclude(artifact="").order_by("-pk"),
         "version": version,
         "result": result,
         "pending": pending,
+        "failure": failure,
         "bias": pilot_scores.BIAS,
     }
     if result is not None:

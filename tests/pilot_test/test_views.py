@@ -6,6 +6,7 @@ import json
 import os
 import re
 from html import unescape
+from pathlib import Path
 
 import django_rq
 import pytest
@@ -88,6 +89,16 @@ def test_a_new_rating_makes_the_stored_result_stale(client, hand_study, hand_ver
     rows = list(csv.DictReader(io.StringIO(client.get(
         f"{url(hand_study)}participants.csv?version={hand_version.pk}").content.decode())))  # fmt: skip
     assert next(r for r in rows if r["participant"] == pseudonym("hand-test", "P1"))["auc"] == "1.0"
+
+
+def test_a_failed_run_says_why(client, hand_study, hand_version):
+    client.force_login(make_user("ana-pt", groups=[ANALYST_GROUP]))
+    Path(hand_version.artifact).unlink()
+    client.post(url(hand_study), {"version": hand_version.pk})
+    (record,) = Job.objects.all()
+    assert record.state == Job.State.FAILED
+    page = client.get(f"{url(hand_study)}?version={hand_version.pk}").content.decode()
+    assert 'id="failed"' in page and "its artifact" in page and "is missing on this machine" in page
 
 
 def test_unknown_versions_and_tables_are_404(client, hand_study, hand_version):
