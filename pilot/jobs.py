@@ -392,3 +392,28 @@ def renew_signin_link_job(token: str) -> int:
     from pilot import signin
 
     return signin.renew(token)
+
+
+@job("relabel")
+def classify_ingredients_job(
+    names: list[str], facts: list[str], user_id: int | None = None, note: str = ""
+) -> str:
+    """Classify ingredient names and re-derive the affected recipes' diet labels.
+
+    A correction of a known ingredient re-derives every recipe (about a minute at 100,000
+    recipes), so the staff page runs it here rather than in the request.
+    """
+    from django.contrib.auth import get_user_model
+
+    from pilot.ingredients.facts import labels_broken
+    from pilot.ingredients.worklist import classify
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    done = classify(names, facts, user, note)
+    broken = ", ".join(sorted(labels_broken(done.facts))) or "no label"
+    shown = ", ".join(done.names[:5]) + ("..." if len(done.names) > 5 else "")
+    return (
+        f"Classified {len(done.names)} name(s) ({shown}) as {', '.join(done.facts) or 'no fact'} "
+        f"(breaks {broken}); {done.recipes_relabelled} of {done.recipes_checked} affected "
+        "recipes got new labels."
+    )
