@@ -358,8 +358,12 @@ def close_batch_job(batch_id: int) -> str:
 def tick_job() -> str:
     """Every minute (pilot/cron.py): run whatever step of each active study is due."""
     from pilot.batches import tick
+    from pilot.ingest import recover_interrupted_imports
 
-    return "\n".join(tick().lines())
+    lines = list(tick().lines())
+    for extract in recover_interrupted_imports():
+        lines.append(f"extract {extract.pk} ({extract.name}): interrupted import marked failed")
+    return "\n".join(lines)
 
 
 @job("train")

@@ -134,20 +134,27 @@ def wait_for_progress(env, process: subprocess.Popen, percent: int) -> None:
 def assert_went_through(result: dict) -> None:
     for name in ("login", "signin", "write"):
         step = result[name]
+        # The site waits at most BUSY seconds for SQLite's lock (SQLITE_BUSY_TIMEOUT below), so
+        # a write queued behind the whole import would fail with "database is locked".
         assert step["error"] == "" and step["status"] in (200, 302), (name, step)
-        assert step["seconds"] < 3, (name, step)  # not queued behind the whole import
     assert result["logged_in"] and result["links_created"] == 1
+
+
+#: Seconds the site's writes may wait for SQLite's write lock in the test below: far less than
+#: the import takes (26 s on one core), far more than one of its short transactions.
+BUSY = 5
 
 
 def test_it_lets_a_sign_in_and_another_users_write_through_a_long_import(sqlite_site):
     db, env, big = sqlite_site
     importing = start_import(env, big)
+    impatient = {**env, "SQLITE_BUSY_TIMEOUT": str(BUSY)}
     try:
         wait_for_progress(env, importing, 20)  # reading and validating the file
-        while_reading = site(env, "writes")
+        while_reading = site(impatient, "writes")
         assert_went_through(while_reading)
         wait_for_rows(db, importing, 1)  # writing it, in short transactions
-        while_writing = site(env, "writes")
+        while_writing = site(impatient, "writes")
         still_running = importing.poll() is None
         written_meanwhile = count(db, "SELECT count(*) FROM pilot_interaction")
     finally:
