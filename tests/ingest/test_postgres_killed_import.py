@@ -20,6 +20,7 @@ from tests.bench.common import reset_postgres
 from tests.ingest.test_sqlite_long_import import (
     ROOT,
     interactions_file,
+    prepare_site,
     run,
     site,
     wait_for_progress,
@@ -41,19 +42,7 @@ def pg_site(tmp_path):
     host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
     url = f"postgres://{db.get('USER') or 'postgres'}@{host}:{port}/killed_import_{os.getpid()}"
     reset_postgres(url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "VAR_DIR": str(tmp_path / "var"),
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_COOKIES": "0",
-    }
-    run(env, "manage.py", "migrate", "--noinput")
-    recipes = tmp_path / "recipes.csv"
-    recipes.write_text("recipe_id,title\n" + "".join(f"R{i},Recipe {i}\n" for i in range(1, 51)))
-    run(env, "manage.py", "import_extract", "recipes", str(recipes))
-    site(env, "setup")
+    env = prepare_site(url, tmp_path)
     yield env, interactions_file(tmp_path / "interactions.csv", ROWS)
     import psycopg
 

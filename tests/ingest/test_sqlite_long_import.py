@@ -58,13 +58,11 @@ def interactions_file(path: Path, rows: int = ROWS) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory):
-    """A migrated SQLite file with recipes, a staff user and a pilot user; a 1M-row file."""
-    folder = tmp_path_factory.mktemp("sqlite-site")
+def prepare_site(database_url: str, folder: Path) -> dict:
+    """Migrate the database, import 50 recipes, add a staff and a pilot user; the site's env."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "VAR_DIR": str(folder / "var"),
         "ALLOWED_HOSTS": "testserver",
@@ -75,6 +73,14 @@ def prepared(tmp_path_factory):
     recipes.write_text("recipe_id,title\n" + "".join(f"R{i},Recipe {i}\n" for i in range(1, 51)))
     run(env, "manage.py", "import_extract", "recipes", str(recipes))
     site(env, "setup")
+    return env
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A migrated SQLite file with recipes, a staff user and a pilot user; a 1M-row file."""
+    folder = tmp_path_factory.mktemp("sqlite-site")
+    env = prepare_site(f"sqlite:///{folder / 'db.sqlite3'}", folder)
     return folder, env, interactions_file(folder / "interactions.csv")
 
 
