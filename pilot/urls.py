@@ -8,6 +8,7 @@ from pilot.views import (
     ingredients,
     jobs,
     participant,
+    recipes,
     staff,
     studies,
     versions,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("staff/versions/", include(versions.urlpatterns)),
     path("staff/ingredients/", include(ingredients.urlpatterns)),
     path("staff/jobs/", include(jobs.urlpatterns)),
+    path("dashboard/recipes/", include(recipes.urlpatterns)),  # before a study key "recipes"
     path("dashboard/", include(dashboard.urlpatterns)),
     path("admin/django_rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
