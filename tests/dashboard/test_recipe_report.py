@@ -300,3 +300,26 @@ def test_the_sample_is_fixed_by_the_seed(week):
     assert names(one) == names(two) and len(names(one)) == 5
     other = recipe_report(recipe, today=TODAY, sample_size=5, seed=1)
     assert names(other) != names(one)
+
+
+def test_pages_that_name_recipes_link_to_them(client, week, staff_user, analyst_user):
+    rec = Recommendation.objects.select_related("recipe", "participant__person").order_by("pk")[0]
+    Rating.objects.create(recommendation=rec, stars=4, would_cook="yes", comment="lovely")
+    href = reverse("dashboard-recipe", args=[rec.recipe.external_id])
+    client.force_login(analyst_user)
+    feedback = _text(client.get(reverse("dashboard-page", args=[week.key, "feedback"])))
+    assert f'href="{href}">{rec.recipe.title}</a>' in feedback
+    assert 'action="/dashboard/recipes/"' in feedback
+    client.force_login(staff_user)
+    customer = rec.participant.person.customer_id
+    version = rec.model_version
+    detail = _text(client.get(reverse("version-detail", args=[version.pk]), {"person": customer}))
+    assert 'class="recipe-link" href="/dashboard/recipes/' in detail
+    study = _text(client.get(reverse("staff-study", args=[week.key]), {"person": customer}))
+    assert 'class="recipe-link" href="/dashboard/recipes/' in study
+    assert 'href="/dashboard/recipes/' not in _text(_participant_page(client, rec.participant))
+
+
+def _participant_page(client, participant):
+    client.force_login(participant.user)
+    return client.get(reverse("my-weeks"))

@@ -43,9 +43,9 @@ def test_it_ranks_items_by_factor_cosine(interactions, factory):
     ids = list(model.item_ids_.tolist())
     bias = isinstance(model, BPR)
     row = lambda i: list(model.item_factors_[ids.index(i)])[: -1 if bias else None]  # noqa: E731
-    expected = sorted(
-        ((i, _cosine(row(3), row(i))) for i in ids if i != 3), key=lambda p: -p[1]
-    )[:5]
+    expected = sorted(((i, _cosine(row(3), row(i))) for i in ids if i != 3), key=lambda p: -p[1])[
+        :5
+    ]
     assert [i for i, _ in found.items] == [i for i, _ in expected]
     for (_, got), (_, want) in zip(found.items, expected, strict=True):
         assert got == pytest.approx(want, abs=1e-5)
