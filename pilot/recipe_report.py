@@ -533,7 +533,7 @@ def _flags(recipe, today, interactions, counts, active, recommended_ids, restric
                 "ranked_low",
                 "ranked low (" + "; ".join(parts) + ")",
                 "Among the sampled participants it can reach, its median would-be rank is "
-                "below the batch size: "
+                "beyond the batch size K: "
                 + "; ".join(
                     f"{v.version.name} ranks it for {v.ranked} of {len(v.ranks)}, median "
                     f"{v.median_rank:g}, K={v.k}"
@@ -566,7 +566,7 @@ def summary_sentence(times: int, reached: int, flags: list[Flag]) -> str:
             else "nothing holds it back"
         )
         return f"{head}: {tail}."
-    return f"{head}: {_join([f.short for f in flags])}."
+    return f"{head}{': ' if times == 0 else '; held back by: '}{_join([f.short for f in flags])}."
 
 
 # ------------------------------------------------------------------ the report
