@@ -37,6 +37,7 @@ from pilot.dashboard.queries import COLD_START_REASON, SEGMENTS, participants_fr
 from pilot.exports import pseudonym
 from pilot.models import (
     Arm,
+    Batch,
     Interaction,
     ModelVersion,
     Participant,
@@ -291,21 +292,25 @@ def _catalog_counts() -> tuple[dict[int, int], list[int]]:
 # ------------------------------------------------------------------ who is asked
 def _population():
     """Active participants of active studies, one per person (lowest pk first); if there are
-    none, every person the CRM knows. Returns (label, [(participant or None, person)])."""
-    seen, out = set(), []
-    for p in (
-        Participant.objects.filter(active=True, study__active=True)
-        .select_related("person", "study")
-        .order_by("pk")
-    ):
-        if p.person_id not in seen:
-            seen.add(p.person_id)
-            out.append((p, p.person))
-    if out:
-        return "participants of active studies", out
+    none, the participants of every study (a pilot that has ended); if there are none either,
+    every person the CRM knows. Returns (label, [(participant or None, person)])."""
     from pilot.models import Person
 
-    return "people in the CRM (no active participant)", [
+    for label, rows in (
+        (
+            "participants of active studies",
+            Participant.objects.filter(active=True, study__active=True),
+        ),
+        ("participants of past studies (no active one)", Participant.objects.all()),
+    ):
+        seen, out = set(), []
+        for p in rows.select_related("person", "study").order_by("pk"):
+            if p.person_id not in seen:
+                seen.add(p.person_id)
+                out.append((p, p.person))
+        if out:
+            return label, out
+    return "people in the CRM (no participant yet)", [
         (None, p) for p in Person.objects.order_by("pk")
     ]
 
@@ -361,12 +366,25 @@ def _restrictions(recipe: Recipe, people) -> tuple[list[dict], int, int, bool]:
     return rows, excluded, len(people), participants
 
 
+def pilot_mondays() -> list[date]:
+    """The Monday of every week a batch was generated, in any study (sorted, distinct)."""
+    weeks = (
+        Batch.objects.exclude(status=Batch.Status.SCHEDULED)
+        .values_list("iso_year", "iso_week")
+        .distinct()
+    )
+    return sorted({date.fromisocalendar(y, w, 1) for y, w in weeks})
+
+
 # ------------------------------------------------------------------ versions
 def _versions() -> list[tuple[ModelVersion, bool, int]]:
-    """Versions serving an arm of an active study (with the largest K among their arms), then
-    the most recently trained others with an artifact."""
+    """Versions serving an arm of an active study (of any study when none is active), with
+    the largest K among their arms, then the most recently trained others with an artifact."""
     ks: dict[int, int] = {}
-    for arm in Arm.objects.filter(study__active=True).select_related("model_version"):
+    arms = Arm.objects.filter(study__active=True)
+    if not arms.exists():
+        arms = Arm.objects.all()  # the pilot has ended: the versions that served it
+    for arm in arms:
         ks[arm.model_version_id] = max(ks.get(arm.model_version_id, 0), arm.batch_size)
     serving = list(ModelVersion.objects.filter(pk__in=ks).order_by("name"))
     recent = list(
@@ -500,20 +518,31 @@ def _flags(recipe, today, interactions, counts, active, recommended_ids, restric
                 ),
             )
         )
-    if seasons.status(recipe.tags, today) == "out":
-        windows = [
-            f"{t} ({w['from']} to {w['to']})"
-            for t in seasons.seasonal_tags(recipe.tags)
-            for w in seasons.table()
-            if w["tag"] == t
-        ]
-        flags.append(
-            Flag(
-                "out_of_season",
-                f"out of season now ({', '.join(seasons.seasonal_tags(recipe.tags))})",
-                f"On {today.isoformat()} none of its windows holds: {'; '.join(windows)}.",
-            )
+    tagged = seasons.seasonal_tags(recipe.tags)
+    if tagged:
+        windows = "; ".join(
+            f"{w['tag']} ({w['from']} to {w['to']})" for w in seasons.table() if w["tag"] in tagged
         )
+        now = seasons.status(recipe.tags, today) == "out"
+        ran = pilot_mondays()
+        always = bool(ran) and all(seasons.status(recipe.tags, m) == "out" for m in ran)
+        if now or always:
+            when = []
+            if always:
+                when.append(f"in every week the pilot ran ({ran[0]:%G-W%V} to {ran[-1]:%G-W%V})")
+            if now:
+                when.append(f"on {today.isoformat()}")
+            flags.append(
+                Flag(
+                    "out_of_season",
+                    (
+                        "out of season "
+                        + ("in every pilot week" if always else "now")
+                        + f" ({', '.join(tagged)})"
+                    ),
+                    f"Outside all its windows {' and '.join(when)}: {windows}.",
+                )
+            )
     unknown = [v for v in versions if v.known is False]
     if unknown:
         names = ", ".join(v.version.name for v in unknown)

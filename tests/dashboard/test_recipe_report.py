@@ -323,3 +323,12 @@ def test_pages_that_name_recipes_link_to_them(client, week, staff_user, analyst_
 def _participant_page(client, participant):
     client.force_login(participant.user)
     return client.get(reverse("my-weeks"))
+
+
+def test_an_ended_pilot_still_explains_its_recipes(week):
+    week.active = False
+    week.save(update_fields=["active"])
+    report = recipe_report(Recipe.objects.get(external_id="P-BEEF"), today=TODAY)
+    assert report.population == "40 participants of past studies (no active one)"
+    assert "80% of participants need vegetarian while it contains beef" in report.sentence
+    assert [v.version.name for v in report.versions if v.serving] == ["als-test", "pop-test"]
