@@ -332,3 +332,21 @@ def test_an_ended_pilot_still_explains_its_recipes(week):
     assert report.population == "40 participants of past studies (no active one)"
     assert "80% of participants need vegetarian while it contains beef" in report.sentence
     assert [v.version.name for v in report.versions if v.serving] == ["als-test", "pop-test"]
+
+
+def test_the_ingredient_worklist_links_its_example_recipe(client, world, staff_user):
+    from pilot.models import UnknownIngredient
+
+    recipe = Recipe.objects.create(
+        external_id="P-ODD", title="Odd <b>pie</b>", ingredients=["1 snozzberry"]
+    )
+    UnknownIngredient.objects.create(recipe=recipe, name="snozzberry")
+    client.force_login(staff_user)
+    html = _text(client.get(reverse("ingredients-worklist")))
+    assert (
+        '<a class="recipe-link" href="/dashboard/recipes/P-ODD/">Odd &lt;b&gt;pie&lt;/b&gt;</a>'
+        in html
+    )
+    report = recipe_report(recipe, today=TODAY)
+    rows = {r["label"]: r["why"] for r in report.restriction_rows}
+    assert rows["vegetarian"] == "has an ingredient nobody has classified yet (snozzberry)"
