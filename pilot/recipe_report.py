@@ -486,9 +486,16 @@ def _flags(recipe, today, interactions, counts, active, recommended_ids, restric
         label = top["label"].replace("_", "-")
         why = top["why"] or f"it is not labelled {label}"
         share = top["excluded"] / population
-        short = f"{_percent(share)} of {noun} need {label} while it {why.removeprefix('it ')}"
-        if excluded > top["excluded"]:
-            short += f" ({_percent(excluded / population)} cannot get it by their diet)"
+        reason = f"need {label} while it {why.removeprefix('it ')}"
+        if share >= RESTRICTED_SHARE or excluded == top["excluded"]:
+            short = f"{_percent(share)} of {noun} {reason}"
+            if excluded > top["excluded"]:
+                short += f" ({_percent(excluded / population)} cannot get it by their diet)"
+        else:
+            short = (
+                f"{_percent(excluded / population)} of {noun} cannot get it by their diet "
+                f"({_percent(share)} {reason})"
+            )
         flags.append(
             Flag(
                 "restricted",
