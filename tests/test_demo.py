@@ -508,7 +508,8 @@ def test_it_builds_the_full_world_and_rebuilds_it_identically(var_dir):
     assert not Recommendation.objects.filter(recipe=eggs).exists()
     sentence = recipe_report(eggs, today=date(2026, 12, 2)).sentence
     assert sentence.startswith("Never recommended: cold (0 interactions against a catalog median")
-    assert "out of season now" in sentence and "unknown to als-demo, popularity-demo" in sentence
+    assert "out of season in every pilot week (season:spring, holiday:easter)" in sentence
+    assert "unknown to als-demo, popularity-demo" in sentence
 
 
 @pytest.mark.django_db
