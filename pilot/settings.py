@@ -105,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # never half of one) and spares an fsync on every commit; with connections kept for 60 s
     # it made a rating POST 6x faster under gunicorn (tests/bench/bench_rating.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20,
+        timeout=env_float("SQLITE_BUSY_TIMEOUT", 20.0, minimum=0.1),
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         transaction_mode="IMMEDIATE",
     )
