@@ -35,6 +35,8 @@ class Section:
     figure: str = ""
     note: str = ""
     labels: dict = field(default_factory=dict)
+    #: Columns naming a recipe -> the row key holding its external id (linked on the page).
+    links: dict = field(default_factory=dict)
 
     #: Rows shown on the page (the CSV has them all).
     SHOWN = 300
@@ -42,6 +44,17 @@ class Section:
     @property
     def cells(self) -> list[list]:
         return [[row.get(c) for c in self.columns] for row in self.rows[: self.SHOWN]]
+
+    @property
+    def linked_cells(self) -> list[list[tuple]]:
+        """Like :attr:`cells`, each cell as (value, recipe external id or None)."""
+        return [
+            [
+                (row.get(c), row.get(self.links[c]) if c in self.links else None)
+                for c in self.columns
+            ]
+            for row in self.rows[: self.SHOWN]
+        ]
 
     @property
     def headers(self) -> list[str]:
@@ -618,7 +631,7 @@ def feedback_rows(data: StudyData, params) -> list[dict]:
     for r in found.itertuples(index=False):
         rows.append({"kind": "comment", "participant": names[r.participant_id],
                      "arm": arms[r.participant_id], "week": weeks[r.batch_id],
-                     "recipe": r.title, "rank": r.rank, "stars": r.stars,
+                     "recipe": r.title, "recipe_id": r.external_id, "rank": r.rank, "stars": r.stars,
                      "would_cook": r.would_cook, "explanation": r.explanation,
                      "text": r.comment})  # fmt: skip
     for r in data.answers.itertuples(index=False):
@@ -687,6 +700,7 @@ def feedback(data: StudyData, params=None) -> Page:
                     "text",
                 ],
                 rows,
+                links={"recipe": "recipe_id"},
             ),  # fmt: skip
         ],
     )

@@ -188,6 +188,7 @@ def comments(study) -> pd.DataFrame:
             "participant_id",
             "batch_id",
             "recipe__title",
+            "recipe__external_id",
             "rank",
             "explanation",
             "rating__stars",

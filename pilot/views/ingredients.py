@@ -52,11 +52,11 @@ def _render_worklist(request, form, status=200):
     shown = rows[:ROWS_SHOWN]
     examples = {}
     for row in UnknownIngredient.objects.filter(name__in=[r.name for r in shown[:50]]).values(
-        "name", "recipe__title"
+        "name", "recipe__title", "recipe__external_id"
     )[:2000]:
-        examples.setdefault(row["name"], row["recipe__title"])
+        examples.setdefault(row["name"], (row["recipe__title"], row["recipe__external_id"]))
     context = {
-        "rows": [(r, examples.get(r.name, "")) for r in shown],
+        "rows": [(r, examples.get(r.name)) for r in shown],
         "total": total,
         "shown": len(shown),
         "form": form,
