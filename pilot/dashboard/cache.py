@@ -65,11 +65,14 @@ def fingerprint(study) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
-def cached(study, name: str, params: dict, build):
-    """``build()``'s result, cached under (study, name, params, fingerprint)."""
+def cached(study, name: str, params: dict, build, fp: str | None = None):
+    """``build()``'s result, cached under (study, name, params, fingerprint).
+
+    ``fp``: the study's fingerprint when the caller already read it (one query saved).
+    """
     flat = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if v)
     digest = hashlib.sha256(flat.encode()).hexdigest()[:16]
-    key = f"dash:{study.pk}:{name}:{fingerprint(study)}:{digest}"
+    key = f"dash:{study.pk}:{name}:{fp or fingerprint(study)}:{digest}"
     value = cache.get(key)
     if value is None:
         value = build()

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from pilot.dashboard import figures, offline, seasons
-from pilot.dashboard.queries import CONSTRUCTS, StudyData, comments, interacting_people, item_users
+from pilot.dashboard.queries import (
+    CONSTRUCTS,
+    SEGMENTS,
+    StudyData,
+    comments,
+    interacting_people,
+    item_users,
+)
 from recommender import metrics as rm
 from recommender import stats
 
@@ -559,8 +566,6 @@ def seasonality(data: StudyData, params=None) -> Page:
 
 # ------------------------------------------------------------------ 5. segments
 def segments(data: StudyData, params=None) -> Page:
-    from pilot.dashboard.queries import SEGMENTS
-
     people = data.participants.set_index("id")
     sections, spread = [], []
     for key, label in SEGMENTS:
@@ -810,3 +815,15 @@ def standing(data: StudyData) -> list[str]:
         f"{verdict} (Mann-Whitney on participants' means, p = {test.p_value:.3g})."
     )
     return [first, second, third]
+
+
+# ------------------------------------------------------------------ building a page
+FILTER_KEYS = [key for key, _ in SEGMENTS]
+
+
+def build(study, fp: str, page: str, params: dict):
+    """(filters, weeks, Page) of one page: the study's shared data cut to the filters."""
+    from pilot.dashboard import queries
+
+    data = queries.subset(queries.shared(study, fp), {k: params.get(k, "") for k in FILTER_KEYS})
+    return data.filters, data.weeks, PAGES[page](data, params)

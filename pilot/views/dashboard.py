@@ -12,10 +12,8 @@ from django.urls import path
 
 from pilot.access import analyst_required
 from pilot.dashboard import pages, queries
-from pilot.dashboard.cache import cached
+from pilot.dashboard.cache import cached, fingerprint
 from pilot.models import Study
-
-FILTER_KEYS = [key for key, _ in queries.SEGMENTS]
 
 
 def _page(request, key, page):
@@ -23,27 +21,34 @@ def _page(request, key, page):
     if page not in pages.PAGES:
         raise Http404("No such dashboard page.")
     params = {k: request.GET.get(k, "") for k in request.GET}
-
-    def build():
-        data = queries.load(study, {k: params.get(k, "") for k in FILTER_KEYS})
-        return data.filters, data.weeks, pages.PAGES[page](data, params)
-
-    filters, weeks, built = cached(study, page, params, build)
-    return study, filters, weeks, built
+    fp = fingerprint(study)
+    filters, weeks, built = cached(
+        study, page, params, lambda: pages.build(study, fp, page, params), fp
+    )
+    return study, fp, filters, weeks, built
 
 
 @analyst_required
 def home(request):
     studies = list(Study.objects.order_by("-active", "name"))
     for study in studies:
-        study.lines = cached(study, "standing", {}, lambda s=study: pages.standing(queries.load(s)))
+        fp = fingerprint(study)
+        study.lines = cached(
+            study, "standing", {}, lambda s=study, f=fp: pages.standing(queries.shared(s, f)), fp
+        )
     return render(request, "dashboard/home.html", {"studies": studies})
 
 
 @analyst_required
 def study_page(request, key, page="overview"):
-    study, filters, weeks, built = _page(request, key, page)
-    segments = cached(study, "segments-values", {}, lambda: queries.segment_values(study))
+    study, fp, filters, weeks, built = _page(request, key, page)
+    segments = cached(
+        study,
+        "segments-values",
+        {},
+        lambda: queries.segment_values(study, queries.shared(study, fp)),
+        fp,
+    )
     context = {
         "study": study,
         "page": built,
@@ -60,7 +65,7 @@ def study_page(request, key, page="overview"):
 
 @analyst_required
 def section_csv(request, key, page, section):
-    study, _, _, built = _page(request, key, page)
+    study, _, _, _, built = _page(request, key, page)
     found = built.section(section)
     if found is None:
         raise Http404("No such table on this page.")
