@@ -194,6 +194,9 @@ def _check_confidence(confidence: float, n_boot: int) -> None:
 
 def _bootstrap_means(values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
     """Means of ``n_boot`` resamples (with replacement) of ``values``, in chunks."""
+    weights = _integer_weights(values, n_boot, seed)
+    if weights is not None:
+        return (weights @ values) / values.size
     out = np.empty(n_boot)
     for start, idx in _resample_indices(values.size, n_boot, seed):
         out[start : start + len(idx)] = values[idx].mean(axis=1)
@@ -278,12 +281,40 @@ def cluster_bootstrap_ci(values, clusters, *, n_boot=1000, seed=0, confidence=0.
 _CACHED_INDEX_VALUES = 1_000_000
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def _cached_index(n: int, n_boot: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, size=(n_boot, n))
     idx.setflags(write=False)
     return idx
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """How many times each resample draws each user: row b counts user j in resample b."""
+    idx = _cached_index(n, n_boot, seed)
+    offsets = (np.arange(n_boot) * n)[:, None]
+    weights = np.bincount((idx + offsets).ravel(), minlength=n_boot * n)
+    weights = weights.reshape(n_boot, n).astype(np.float64)
+    weights.setflags(write=False)
+    return weights
+
+
+def _integer_weights(values: np.ndarray, n_boot: int, seed: int):
+    """The cached draw-count matrix when ``values`` are integers small enough to sum exactly.
+
+    Then ``weights @ values`` equals ``values[idx].sum(axis=1)`` bit for bit (every partial
+    sum is an integer below 2**53, exact in float64 in any order) and is far cheaper.
+    None otherwise (the caller gathers ``values[idx]``).
+    """
+    n = values.size
+    if n * n_boot > _CACHED_INDEX_VALUES or n == 0:
+        return None
+    if not np.array_equal(values, np.round(values)):
+        return None
+    if float(np.abs(values).max()) * n >= 2.0**52:
+        return None
+    return _cached_weights(n, n_boot, seed)
 
 
 def _resample_indices(n: int, n_boot: int, seed: int):
@@ -335,9 +366,13 @@ def cluster_bootstrap_sums(sums, counts, *, n_boot=1000, seed=0, confidence=0.95
     n = sums.size
     if n == 0:
         return Interval(math.nan, math.nan, math.nan, 0, confidence)
-    boot = np.empty(n_boot)
-    for start, idx in _resample_indices(n, n_boot, seed):
-        boot[start : start + len(idx)] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    weights = _integer_weights(sums, n_boot, seed)
+    if weights is not None:
+        boot = (weights @ sums) / (weights @ counts)
+    else:
+        boot = np.empty(n_boot)
+        for start, idx in _resample_indices(n, n_boot, seed):
+            boot[start : start + len(idx)] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
     low, high = _percentile_bounds(boot, confidence)
     return Interval(float(sums.sum() / counts.sum()), low, high, int(n), confidence)
 

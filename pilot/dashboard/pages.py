@@ -7,6 +7,7 @@ the table's CSV download (``/dashboard/<study>/<page>/<section>.csv``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -65,8 +66,23 @@ class Page:
         return next((s for s in self.sections if s.slug == slug), None)
 
 
-def _ci(values, clusters) -> stats.Interval:
-    return stats.cluster_bootstrap_ci(values, clusters, n_boot=N_BOOT, seed=SEED)
+def _ci(values, codes) -> stats.Interval:
+    """``stats.cluster_bootstrap_ci`` over participants, the same interval bit for bit.
+
+    ``codes``: each value's participant as the dense code ``queries`` gives them (ranks of
+    the sorted participant ids, the order ``cluster_bootstrap_ci`` sorts them in), so the
+    per-participant sums and counts are two ``bincount`` calls, no sort.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    codes = np.asarray(codes, dtype=np.int64)
+    keep = ~np.isnan(values)
+    values, codes = values[keep], codes[keep]
+    if not values.size:
+        return stats.cluster_bootstrap_sums([], [], n_boot=N_BOOT, seed=SEED)
+    interval = stats.cluster_bootstrap_sums(
+        np.bincount(codes, weights=values), np.bincount(codes), n_boot=N_BOOT, seed=SEED
+    )
+    return dataclasses.replace(interval, estimate=float(values.mean()))
 
 
 def _put(row: dict, name: str, interval: stats.Interval) -> None:
@@ -83,7 +99,7 @@ def _r(value, digits=4):
 
 def _rated_cis(row: dict, group: pd.DataFrame) -> None:
     rated = group[group["rated"]]
-    who = rated["participant_id"].to_numpy()
+    who = rated["pcode"].to_numpy()
     _put(row, "mean_stars", _ci(rated["stars"].to_numpy(float), who))
     row["stars_ci_low"], row["stars_ci_high"] = (
         row.pop("mean_stars_ci_low"),
@@ -393,7 +409,7 @@ def versus(data: StudyData, params=None) -> Page:
 def _position_rows(data: StudyData, key: str) -> list[dict]:
     rows = []
     for values, group in data.recs.groupby(key, sort=True):
-        who = group["participant_id"].to_numpy()
+        who = group["pcode"].to_numpy()
         row = {key: values, "recommendations": len(group), "ratings": int(group["rated"].sum())}
         _put(row, "answer_rate", _ci(group["rated"].to_numpy(float), who))
         _rated_cis(row, group)
@@ -510,9 +526,7 @@ def seasonality(data: StudyData, params=None) -> Page:
         part = rated[rated["season"] == name]
         row = {"season": {"in": "in its window", "out": "out of its window",
                           "none": "no season/holiday tag"}[name], "ratings": len(part)}  # fmt: skip
-        _put(
-            row, "mean_stars", _ci(part["stars"].to_numpy(float), part["participant_id"].to_numpy())
-        )
+        _put(row, "mean_stars", _ci(part["stars"].to_numpy(float), part["pcode"].to_numpy()))
         compare.append(row)
     note = (
         f"Mann-Whitney U of in-window against out-of-window ratings: U = {test.statistic:.1f}, "
@@ -617,20 +631,25 @@ def feedback_rows(data: StudyData, params) -> list[dict]:
     names = dict(zip(data.participants["id"], data.participants["pseudonym"], strict=True))
     arms = dict(zip(data.participants["id"], data.participants["arm"], strict=True))
     weeks = dict(zip(data.batches["id"], data.batches["week"], strict=True))
-    rows = []
-    found = comments(data.study)
-    found = found[found["participant_id"].isin(names)]
-    for r in found.itertuples(index=False):
-        rows.append({"kind": "comment", "participant": names[r.participant_id],
-                     "arm": arms[r.participant_id], "week": weeks[r.batch_id],
-                     "recipe": r.title, "rank": r.rank, "stars": r.stars,
-                     "would_cook": r.would_cook, "explanation": r.explanation,
-                     "text": r.comment})  # fmt: skip
-    for r in data.answers.itertuples(index=False):
-        if r.free_text:
-            rows.append({"kind": "questionnaire", "participant": names[r.participant_id], "arm": r.arm, "week": r.week, "recipe": "", "rank": None,
-                         "stars": None, "would_cook": "", "explanation": "", "text": r.free_text})  # fmt: skip
+    rows = [
+        {"kind": "comment", "participant": names[pid], "arm": arms[pid], "week": weeks[batch],
+         "recipe": title, "rank": rank, "stars": stars, "would_cook": would_cook,
+         "explanation": explanation, "text": comment}
+        for pid, batch, title, rank, explanation, stars, would_cook, comment in comments(data.study)
+        if pid in names
+    ]  # fmt: skip
+    answers = data.answers
+    for pid, arm, week, text in zip(
+        answers["participant_id"].tolist(), answers["arm"].tolist(), answers["week"].tolist(),
+        answers["free_text"].tolist(), strict=True,
+    ):  # fmt: skip
+        if text:
+            rows.append({"kind": "questionnaire", "participant": names[pid], "arm": arm,
+                         "week": week, "recipe": "", "rank": None, "stars": None,
+                         "would_cook": "", "explanation": "", "text": text})  # fmt: skip
     arm, week, star, q = (params.get(k, "") for k in ("arm", "week", "stars", "q"))
+    if not (arm or week or star or q):
+        return rows
     needles = words(q) if q else []
     return [
         row for row in rows
@@ -641,15 +660,24 @@ def feedback_rows(data: StudyData, params) -> list[dict]:
 
 
 def frequent(rows: list[dict], top: int = 15) -> list[dict]:
+    """Per arm, the ``top`` most frequent words and word pairs (pairs seen more than once).
+
+    Each distinct text is split once and counted with its multiplicity, in the order texts
+    first appear: the same counts, and the same order among equal counts, as counting the
+    rows one by one.
+    """
+    texts: dict[str, Counter] = {}
+    for row in rows:
+        texts.setdefault(row["arm"], Counter())[row["text"]] += 1
     out = []
-    for arm in sorted({r["arm"] for r in rows}):
+    for arm in sorted(texts):
         singles, pairs = Counter(), Counter()
-        for row in rows:
-            if row["arm"] != arm:
-                continue
-            tokens = words(row["text"])
-            singles.update(tokens)
-            pairs.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+        for text, times in texts[arm].items():
+            tokens = words(text)
+            for token in tokens:
+                singles[token] += times
+            for a, b in zip(tokens, tokens[1:], strict=False):
+                pairs[f"{a} {b}"] += times
         out += [{"arm": arm, "kind": "word", "term": t, "count": n}
                 for t, n in singles.most_common(top)]  # fmt: skip
         out += [{"arm": arm, "kind": "pair", "term": t, "count": n}

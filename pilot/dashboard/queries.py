@@ -61,8 +61,10 @@ def _json_list(value) -> list:
 class StudyData:
     study: object
     arms: list
-    participants: pd.DataFrame  # id, arm_id, arm, pseudonym + one column per segment
-    recs: pd.DataFrame  # one row per recommendation, its rating columns (NaN: unrated)
+    participants: pd.DataFrame  # id, pcode, arm_id, arm, pseudonym + one column per segment
+    #: one row per recommendation, its rating columns (NaN: unrated); ``pcode``: the
+    #: participant's rank among the sorted participant ids (a dense cluster code)
+    recs: pd.DataFrame
     batches: pd.DataFrame  # id, week, monday
     recipes: pd.DataFrame  # id, external_id, title, tags (list)
     answers: pd.DataFrame  # questionnaire answers
@@ -114,7 +116,11 @@ def participants_frame(study) -> pd.DataFrame:
     return frame.drop(columns=["restrictions", "person_id"])  # customer_id: never shown
 
 
-def _fetch(queryset, columns) -> list[tuple]:
+def _fetch(queryset, columns, ordered=False) -> list[tuple]:
+    """Rows of ``columns``; in no particular order (the model's default ordering dropped)
+    unless ``ordered``."""
+    if not ordered:
+        queryset = queryset.order_by()
     sql, params = queryset.values_list(*columns).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -191,7 +197,12 @@ def load_all(study) -> StudyData:
     participants["cold_start"] = [
         "cold start" if p in cold else "with history" for p in participants["id"]
     ]
-    recs["arm_id"] = recs["participant_id"].map(participants.set_index("id")["arm_id"])
+    ids = np.sort(participants["id"].to_numpy())
+    recs["pcode"] = np.searchsorted(ids, recs["participant_id"].to_numpy())
+    participants["pcode"] = np.searchsorted(ids, participants["id"].to_numpy())
+    arm_by_code = np.zeros(len(ids), dtype=np.int64)
+    arm_by_code[participants["pcode"].to_numpy()] = participants["arm_id"].to_numpy()
+    recs["arm_id"] = arm_by_code[recs["pcode"].to_numpy()]
     recs["arm"] = recs["arm_id"].map(arm_names)
     batches = _rows(Batch.objects.filter(study=study), ["id", "iso_year", "iso_week"])
     batches["week"] = [
@@ -222,6 +233,7 @@ def cold_start_participants(study) -> list[int]:
             batch_id__in=Batch.objects.filter(study=study).values("pk"),
             reason_code=COLD_START_REASON,
         )
+        .order_by()
         .values_list("participant_id", flat=True)
         .distinct()
     )
@@ -287,10 +299,11 @@ def segment_values(study, data: StudyData | None = None) -> dict[str, list[str]]
     return {key: sorted(frame[key].unique()) for key, _ in SEGMENTS}
 
 
-def comments(study) -> pd.DataFrame:
-    """Every rating with a comment: recipe, stars, would cook, week, explanation seen."""
-    frame = _rows(
-        Recommendation.objects.filter(batch__study=study)
+def comments(study) -> list[tuple]:
+    """Every rating with a comment, as tuples (participant id, batch id, recipe title, rank,
+    explanation seen, stars, would cook, comment)."""
+    return _fetch(
+        Recommendation.objects.filter(batch_id__in=Batch.objects.filter(study=study).values("pk"))
         .exclude(rating__comment="")
         .filter(rating__isnull=False),
         [
@@ -303,8 +316,8 @@ def comments(study) -> pd.DataFrame:
             "rating__would_cook",
             "rating__comment",
         ],
+        ordered=True,  # the listing's order: the model's (week, participant, rank)
     )
-    return frame
 
 
 def item_users(recipe_ids=None) -> dict[int, int]:

@@ -261,3 +261,22 @@ def test_the_bootstrap_of_one_value_per_user_is_unchanged_by_reused_resamples():
     first, again = bootstrap_ci(values), bootstrap_ci(values)
     assert first == again
     assert (first.low, first.high) == (float(low), float(high))
+
+
+def test_non_integer_values_take_the_gathering_path_and_agree_with_it():
+    rng = np.random.default_rng(9)
+    users = np.repeat(np.arange(300), 4)
+    values = rng.random(users.size)  # not integers: no draw-count matrix
+    reference = _row_form_before(values, users, 1000, 0)
+    got = cluster_bootstrap_ci(values, users)
+    assert (got.low, got.high, got.n) == reference[1:]
+    assert got.estimate == reference[0]
+    means = bootstrap_ci(values)
+    idx = np.random.default_rng(0).integers(0, values.size, size=(1000, values.size))
+    low, high = np.quantile(values[idx].mean(axis=1), [0.025, 0.975])
+    assert (means.low, means.high) == (float(low), float(high))
+    # integers 1..5 (questionnaire answers) go through the draw-count matrix, same numbers
+    answers = rng.integers(1, 6, 700).astype(float)
+    idx = np.random.default_rng(0).integers(0, 700, size=(1000, 700))
+    low, high = np.quantile(answers[idx].mean(axis=1), [0.025, 0.975])
+    assert (bootstrap_ci(answers).low, bootstrap_ci(answers).high) == (float(low), float(high))
