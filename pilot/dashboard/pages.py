@@ -494,18 +494,22 @@ def howmany(data: StudyData, params=None) -> Page:
 
 # ------------------------------------------------------------------ 4. seasonality
 def season_status(data: StudyData) -> pd.Series:
-    tags = data.recipes.set_index("id")["tags"]
-    monday = data.batches.set_index("id")["monday"]
-    pairs = pd.Series(list(zip(data.recs["recipe_id"], data.recs["batch_id"], strict=True)),
-                      index=data.recs.index)  # fmt: skip
-    memo: dict = {}
+    """ "in", "out" or "none" for each recommendation: its recipe's tags in its week.
 
-    def one(pair):
-        if pair not in memo:
-            memo[pair] = seasons.status(tags.get(pair[0], []), monday[pair[1]])
-        return memo[pair]
-
-    return pairs.map(one) if len(pairs) else pd.Series([], dtype=str)
+    Computed once per distinct (recipe, batch) pair and spread back to the rows.
+    """
+    if not len(data.recs):
+        return pd.Series([], dtype=str)
+    tags = dict(zip(data.recipes["id"].tolist(), data.recipes["tags"], strict=True))
+    monday = dict(zip(data.batches["id"].tolist(), data.batches["monday"], strict=True))
+    recipe, batch = data.recs["recipe_id"].to_numpy(), data.recs["batch_id"].to_numpy()
+    span = int(batch.max()) + 1
+    unique, inverse = np.unique(recipe * span + batch, return_inverse=True)
+    status = np.array(
+        [seasons.status(tags.get(int(k // span), []), monday[int(k % span)]) for k in unique],
+        dtype=object,
+    )
+    return pd.Series(status[inverse.ravel()], index=data.recs.index)
 
 
 def seasonality(data: StudyData, params=None) -> Page:
@@ -580,10 +584,13 @@ def seasonality(data: StudyData, params=None) -> Page:
 
 # ------------------------------------------------------------------ 5. segments
 def segments(data: StudyData, params=None) -> Page:
-    people = data.participants.set_index("id")
     sections, spread = [], []
+    codes = data.recs["pcode"].to_numpy()
     for key, label in SEGMENTS:
-        data.recs["_segment"] = data.recs["participant_id"].map(people[key])
+        by_code = np.empty(int(data.participants["pcode"].max()) + 1 if len(codes) else 0,
+                           dtype=object)  # fmt: skip
+        by_code[data.participants["pcode"].to_numpy()] = data.participants[key].to_numpy()
+        data.recs["_segment"] = by_code[codes]
         rows = []
         for value, group in data.recs.groupby("_segment", sort=True):
             row = {"segment": label, "value": value,
