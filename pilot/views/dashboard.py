@@ -11,21 +11,30 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from pilot.access import analyst_required
-from pilot.dashboard import pages, queries
-from pilot.dashboard.cache import cached, fingerprint
+from pilot.dashboard import pages, queries, warm
+from pilot.dashboard.cache import fingerprint, snapshot
 from pilot.models import Study
 
 
-def _page(request, key, page):
+def _page(request, key, page, *, current=False):
+    """The built page (filters, weeks, Page), its study, fingerprint and Freshness.
+
+    A page (not a CSV: ``current``) may be the latest snapshot while a rebuild runs.
+    """
     study = get_object_or_404(Study, key=key)
     if page not in pages.PAGES:
         raise Http404("No such dashboard page.")
     params = {k: request.GET.get(k, "") for k in request.GET}
     fp = fingerprint(study)
-    filters, weeks, built = cached(
-        study, page, params, lambda: pages.build(study, fp, page, params), fp
+    (filters, weeks, built), fresh = snapshot(
+        study,
+        page,
+        params,
+        lambda: pages.build(study, fp, page, params),
+        fp,
+        refresh=None if current else warm.refresh_later(study, page, params, fp),
     )
-    return study, fp, filters, weeks, built
+    return study, fp, filters, weeks, built, fresh
 
 
 @analyst_required
@@ -33,25 +42,33 @@ def home(request):
     studies = list(Study.objects.order_by("-active", "name"))
     for study in studies:
         fp = fingerprint(study)
-        study.lines = cached(
-            study, "standing", {}, lambda s=study, f=fp: pages.standing(queries.shared(s, f)), fp
+        study.lines, study.fresh = snapshot(
+            study,
+            "standing",
+            {},
+            lambda s=study, f=fp: pages.standing(queries.shared(s, f)),
+            fp,
+            refresh=warm.refresh_later(study, "", {}, fp),
         )
     return render(request, "dashboard/home.html", {"studies": studies})
 
 
 @analyst_required
 def study_page(request, key, page="overview"):
-    study, fp, filters, weeks, built = _page(request, key, page)
-    segments = cached(
+    study, fp, filters, weeks, built, fresh = _page(request, key, page)
+    params = {k: request.GET.get(k, "") for k in request.GET}
+    segments, _ = snapshot(
         study,
         "segments-values",
         {},
         lambda: queries.segment_values(study, queries.shared(study, fp)),
         fp,
+        refresh=warm.refresh_later(study, page, params, fp),  # the page's own rebuild
     )
     context = {
         "study": study,
         "page": built,
+        "fresh": fresh,
         "slug": page,
         "tabs": pages.TITLES,
         "filters": filters,
@@ -65,7 +82,7 @@ def study_page(request, key, page="overview"):
 
 @analyst_required
 def section_csv(request, key, page, section):
-    study, _, _, _, built = _page(request, key, page)
+    study, _, _, _, built, _ = _page(request, key, page, current=True)
     found = built.section(section)
     if found is None:
         raise Http404("No such table on this page.")
