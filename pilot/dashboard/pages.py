@@ -311,23 +311,55 @@ def versus_rows(data: StudyData) -> list[dict]:
     return rows
 
 
-def participant_points(data: StudyData) -> list[dict]:
+def participant_points(data: StudyData) -> tuple[list[dict], list[dict]]:
+    """One point per participant with both a holdout metric and a rating, and per arm the
+    count of who is plotted and who is not (absent from the version's holdout, or no
+    rating yet)."""
     rated = data.recs[data.recs["rated"]]
     mean_stars = rated.groupby("participant_id")["stars"].mean()
     people = data.participants.set_index("id")
-    points = []
+    points, counts = [], []
     for arm in data.arms:
         holdout = offline.holdout_people(arm.model_version)
+        members = people.index[people["arm_id"] == arm.pk]
+        count = {"arm": arm.name, "version": arm.model_version.name,
+                 "participants": int(len(members)), "plotted": 0, "not_in_holdout": 0,
+                 "no_rating": 0, "holdout_file": bool(holdout)}  # fmt: skip
+        counts.append(count)
         if not holdout:
             continue
-        for pid in people.index[people["arm_id"] == arm.pk]:
-            record = holdout.get(people.at[pid, "customer_id"]) or {}
+        for pid in members:
+            record = holdout.get(str(people.at[pid, "customer_id"])) or {}
             value = record.get(offline.PRIMARY)
-            if value is None or pid not in mean_stars.index:
-                continue
-            points.append({"participant": people.at[pid, "pseudonym"], "arm": arm.name,
-                           "offline_ndcg": _r(value), "mean_stars": _r(mean_stars[pid])})  # fmt: skip
-    return points
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                count["not_in_holdout"] += 1
+            elif pid not in mean_stars.index:
+                count["no_rating"] += 1
+            else:
+                count["plotted"] += 1
+                points.append({"participant": people.at[pid, "pseudonym"], "arm": arm.name,
+                               "offline_ndcg": _r(value), "mean_stars": _r(mean_stars[pid])})  # fmt: skip
+    return points, counts
+
+
+def _holdout_note(counts: list[dict]) -> str:
+    if not any(c["holdout_file"] for c in counts):
+        return (
+            "No per-participant holdout metrics recorded for these versions "
+            "(ModelVersion.holdout_file)."
+        )
+    parts = []
+    for c in counts:
+        if not c["holdout_file"]:
+            parts.append(f"{c['arm']} ({c['version']}): no holdout file")
+            continue
+        parts.append(
+            f"{c['arm']} ({c['version']}): {c['plotted']} of {c['participants']} plotted, "
+            f"{c['not_in_holdout']} not in the version's holdout (or without NDCG@k there), "
+            f"{c['no_rating']} "
+            "without a rating yet"
+        )
+    return "Participants per arm: " + "; ".join(parts) + "."
 
 
 def versus(data: StudyData, params=None) -> Page:
@@ -347,7 +379,7 @@ def versus(data: StudyData, params=None) -> Page:
         points, "offline_ndcg", "mean_stars", title="Offline NDCG@k against pilot mean stars",
         x_title="offline NDCG@k", y_title="pilot mean stars", label="label",
     )  # fmt: skip
-    per_person = participant_points(data)
+    per_person, holdout_counts = participant_points(data)
     person_fig = figures.scatter(
         per_person, "offline_ndcg", "mean_stars", group="arm",
         title="Each participant: holdout NDCG@k against their mean stars",
@@ -379,10 +411,13 @@ def versus(data: StudyData, params=None) -> Page:
                 ["participant", "arm", "offline_ndcg", "mean_stars"],
                 per_person,
                 figures.to_html(person_fig) if per_person else "",
-                note=""
-                if per_person
-                else "No per-participant holdout metrics recorded "
-                "for these versions (ModelVersion.holdout_file).",
+                note=_holdout_note(holdout_counts),
+            ),  # fmt: skip
+            Section(
+                "holdout",
+                "Who is on the per-participant scatter",
+                ["arm", "version", "participants", "plotted", "not_in_holdout", "no_rating"],
+                holdout_counts,
             ),  # fmt: skip
             Section(
                 "beyond",
@@ -401,7 +436,7 @@ def versus(data: StudyData, params=None) -> Page:
                 figures.to_html(beyond_fig) if beyond else "",
             ),  # fmt: skip
         ],
-        {"tau": tau},
+        {"tau": tau, "holdout": holdout_counts},
     )
 
 
