@@ -441,12 +441,26 @@ def versus(data: StudyData, params=None) -> Page:
 
 
 # ------------------------------------------------------------------ 3. how many
+def answerable(data: StudyData) -> pd.Series:
+    """Which recommendations count in an answer rate: those of the weeks whose answering
+    window has closed (batch status "closed"), or all of them while no week has closed.
+
+    A week still open for answers (the current one) would pull every rate down.
+    """
+    closed = data.batches.loc[data.batches["status"] == "closed", "id"]
+    if not len(closed):
+        return pd.Series(True, index=data.recs.index)
+    return data.recs["batch_id"].isin(set(closed))
+
+
 def _position_rows(data: StudyData, key: str) -> list[dict]:
     rows = []
+    counted = answerable(data)
     for values, group in data.recs.groupby(key, sort=True):
-        who = group["pcode"].to_numpy()
-        row = {key: values, "recommendations": len(group), "ratings": int(group["rated"].sum())}
-        _put(row, "answer_rate", _ci(group["rated"].to_numpy(float), who))
+        closed = group[counted.loc[group.index].to_numpy()]
+        row = {key: values, "recommendations": len(group), "ratings": int(group["rated"].sum()),
+               "answerable": len(closed)}  # fmt: skip
+        _put(row, "answer_rate", _ci(closed["rated"].to_numpy(float), closed["pcode"].to_numpy()))
         _rated_cis(row, group)
         rows.append(row)
     return rows
@@ -477,7 +491,7 @@ def howmany(data: StudyData, params=None) -> Page:
     data.recs["batch_size"] = data.recs["arm_id"].map({a.pk: a.batch_size for a in data.arms})
     by_rank = _position_rows(data, "rank")
     by_size = _position_rows(data, "batch_size")
-    columns = ["recommendations", "ratings", "answer_rate", "answer_rate_ci_low",
+    columns = ["recommendations", "ratings", "answerable", "answer_rate", "answer_rate_ci_low",
                "answer_rate_ci_high", "mean_stars", "stars_ci_low", "stars_ci_high", "liked_share",
                "liked_share_ci_low", "liked_share_ci_high", "would_cook_yes_share",
                "would_cook_yes_share_ci_low", "would_cook_yes_share_ci_high"]  # fmt: skip
@@ -867,9 +881,16 @@ def standing(data: StudyData) -> list[str]:
     if not weeks:
         return ["No week generated yet.", "No answers yet.", "No arm leads yet."]
     first = f"{len(weeks)} week{'s' if len(weeks) != 1 else ''} run ({weeks[0]} to {weeks[-1]})."
-    got = data.recs.groupby("week")["participant_id"].nunique().sum()
-    answered = rated.groupby("week")["participant_id"].nunique().sum()
-    second = f"Response rate {answered / got:.0%} ({answered} of {got} weekly lists answered)."
+    counted = answerable(data)
+    lists = data.recs[counted.to_numpy()]
+    got = lists.groupby("week")["participant_id"].nunique().sum()
+    answered = lists[lists["rated"]].groupby("week")["participant_id"].nunique().sum()
+    where = "" if bool(counted.all()) else " in the weeks closed for answers"
+    second = (
+        f"Response rate {answered / got:.0%} ({answered} of {got} weekly lists answered{where})."
+        if got
+        else "No answers yet."
+    )
     per_person = rated.groupby(["arm", "participant_id"])["stars"].mean()
     means = rated.groupby("arm")["stars"].mean().sort_values(ascending=False)
     if len(means) < 2:

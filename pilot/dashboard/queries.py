@@ -65,7 +65,7 @@ class StudyData:
     #: one row per recommendation, its rating columns (NaN: unrated); ``pcode``: the
     #: participant's rank among the sorted participant ids (a dense cluster code)
     recs: pd.DataFrame
-    batches: pd.DataFrame  # id, week, monday
+    batches: pd.DataFrame  # id, iso_year, iso_week, status, week, monday
     recipes: pd.DataFrame  # id, external_id, title, tags (list)
     answers: pd.DataFrame  # questionnaire answers
     filters: dict
@@ -204,7 +204,7 @@ def load_all(study) -> StudyData:
     arm_by_code[participants["pcode"].to_numpy()] = participants["arm_id"].to_numpy()
     recs["arm_id"] = arm_by_code[recs["pcode"].to_numpy()]
     recs["arm"] = recs["arm_id"].map(arm_names)
-    batches = _rows(Batch.objects.filter(study=study), ["id", "iso_year", "iso_week"])
+    batches = _rows(Batch.objects.filter(study=study), ["id", "iso_year", "iso_week", "status"])
     batches["week"] = [
         f"{y}-W{w:02d}" for y, w in zip(batches.iso_year, batches.iso_week, strict=False)
     ]

@@ -96,10 +96,13 @@ def test_each_point_is_the_holdout_metric_against_the_mean_of_the_rows(
         assert int(row["plotted"]) + absent[arm.name] + no_rating == len(people)
     page = client.get(f"/dashboard/{rated_study.key}/offline/").content.decode()
     first = counts[arms[0].name]
-    assert escape(
-        f"{arms[0].name} ({arms[0].model_version.name}): {first['plotted']} of "
-        f"{first['participants']} plotted, {first['not_in_holdout']} not in the version's holdout"
-    ) in page
+    assert (
+        escape(
+            f"{arms[0].name} ({arms[0].model_version.name}): {first['plotted']} of "
+            f"{first['participants']} plotted, {first['not_in_holdout']} not in the version's holdout"
+        )
+        in page
+    )
     for p in members[arms[0].name]:
         assert p.person.customer_id not in page
 
