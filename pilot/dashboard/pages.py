@@ -44,8 +44,15 @@ class Section:
     note: str = ""
     labels: dict = field(default_factory=dict)
 
+    #: Rows in the CSV when ``rows`` holds only the first ones (a trimmed page).
+    total: int | None = None
+
     #: Rows shown on the page (the CSV has them all).
     SHOWN = 300
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def cells(self) -> list[list]:
@@ -64,6 +71,13 @@ class Page:
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
+
+    def trimmed(self) -> Page:
+        """The page as rendered: each table's first ``Section.SHOWN`` rows and its count
+        (a page with 60,000 comments stays small in the cache; its CSV is built whole)."""
+        return dataclasses.replace(self, sections=[
+            dataclasses.replace(s, rows=s.rows[: s.SHOWN], total=s.count) for s in self.sections
+        ])  # fmt: skip
 
 
 def _ci(values, codes) -> stats.Interval:
@@ -912,9 +926,13 @@ def standing(data: StudyData) -> list[str]:
 FILTER_KEYS = [key for key, _ in SEGMENTS]
 
 
-def build(study, fp: str, page: str, params: dict):
-    """(filters, weeks, Page) of one page: the study's shared data cut to the filters."""
+def build(study, fp: str, page: str, params: dict, *, full: bool = False):
+    """(filters, weeks, Page) of one page: the study's shared data cut to the filters.
+
+    The page as rendered (``Page.trimmed``) unless ``full`` (every row: the CSVs).
+    """
     from pilot.dashboard import queries
 
     data = queries.subset(queries.shared(study, fp), {k: params.get(k, "") for k in FILTER_KEYS})
-    return data.filters, data.weeks, PAGES[page](data, params)
+    built = PAGES[page](data, params)
+    return data.filters, data.weeks, built if full else built.trimmed()

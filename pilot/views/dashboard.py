@@ -26,14 +26,23 @@ def _page(request, key, page, *, current=False):
         raise Http404("No such dashboard page.")
     params = {k: request.GET.get(k, "") for k in request.GET}
     fp = fingerprint(study)
-    (filters, weeks, built), fresh = snapshot(
-        study,
-        page,
-        params,
-        lambda: pages.build(study, fp, page, params),
-        fp,
-        refresh=None if current else warm.refresh_later(study, page, params, fp),
-    )
+    if current:  # a CSV: every row, for the data as they are now
+        (filters, weeks, built), fresh = snapshot(
+            study,
+            f"{page}.csv",
+            params,
+            lambda: pages.build(study, fp, page, params, full=True),
+            fp,
+        )
+    else:
+        (filters, weeks, built), fresh = snapshot(
+            study,
+            page,
+            params,
+            lambda: pages.build(study, fp, page, params),
+            fp,
+            refresh=warm.refresh_later(study, page, params, fp),
+        )
     return study, fp, filters, weeks, built, fresh
 
 
