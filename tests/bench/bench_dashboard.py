@@ -8,8 +8,11 @@ Per backend, in a fresh child process and database, the demo at scale written wi
 SQL: 360 recipes, 1,000 participants in two arms (K = 10), 20 weekly batches, 10 recipes
 each (200,000 recommendations), about 70% of them rated, questionnaire answers; and the
 same at a tenth (100 participants, 20,000 recommendations). Each page is fetched through
-Django's test client as an analyst: p50 and p95 of the server time over the repeats, and
-the number of SQL queries (which must not grow with the data). ``--quick`` measures only
+Django's test client as an analyst. The baseline, in the same process: each page built in
+the request from an empty cache (the load and the page). Then the warm job a batch close
+queues (``pilot.dashboard.warm``) and, per page, p50, p95 and first of the repeats, and
+the number of SQL queries (which must not grow with the data); then one request right
+after a new rating (the latest snapshot served while the rebuild runs). ``--quick`` measures only
 the tenth. PostgreSQL: ``postgres://postgres@127.0.0.1:5432/bench_dashboard`` (dropped
 and created here; ``BENCH_POSTGRES_URL`` overrides). Writes
 ``tests/bench/results/dashboard.json``.
