@@ -650,8 +650,8 @@ def segments(data: StudyData, params=None) -> Page:
     sections, spread = [], []
     codes = data.recs["pcode"].to_numpy()
     for key, label in SEGMENTS:
-        by_code = np.empty(int(data.participants["pcode"].max()) + 1 if len(codes) else 0,
-                           dtype=object)  # fmt: skip
+        size = int(data.participants["pcode"].max()) + 1 if len(data.participants) else 0
+        by_code = np.empty(size, dtype=object)
         by_code[data.participants["pcode"].to_numpy()] = data.participants[key].to_numpy()
         data.recs["_segment"] = by_code[codes]
         rows = []

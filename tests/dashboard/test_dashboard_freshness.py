@@ -11,6 +11,7 @@ from pilot.dashboard.cache import fingerprint
 from pilot.jobs import close_batch_job, run_job
 from pilot.models import Job, Rating, Recommendation
 from tests.conftest import make_user
+from tests.cycle.conftest import study, versions, world  # noqa: F401 (fixtures)
 from tests.dashboard.test_dashboard_views import PAGES, get_csv
 
 WARM = "pilot.dashboard.warm.warm_dashboard_job"
@@ -109,3 +110,12 @@ def test_a_filtered_page_is_the_shared_data_cut_to_the_segment(rated_study):
     assert pages.overview_rows(cut) == pages.overview_rows(fresh)
     pages.howmany(cut)  # a page adding columns to its frame leaves the shared one alone
     assert "batch_size" not in full.recs.columns
+
+
+def test_a_study_without_lists_yet_shows_every_page(client, study, analyst):  # noqa: F811
+    client.force_login(analyst)
+    for page in PAGES:
+        assert client.get(f"/dashboard/{study.key}/{page}/").status_code == 200, page
+        region = study.participants.first().person.region
+        assert client.get(f"/dashboard/{study.key}/{page}/?region={region}").status_code == 200
+    assert "No week generated yet." in client.get("/dashboard/").content.decode()
