@@ -351,7 +351,13 @@ def remind_batch_job(batch_id: int) -> str:
 def close_batch_job(batch_id: int) -> str:
     from pilot.batches import close
 
-    return f"{batch_id}: closed" if close(_batch(batch_id)) else f"{batch_id}: already closed"
+    batch = _batch(batch_id)
+    closed = close(batch)
+    if closed and getattr(settings, "DASHBOARD_WARM_AFTER_CLOSE", True):
+        from pilot.dashboard.warm import warm_dashboard_job
+
+        enqueue(warm_dashboard_job, batch.study_id)  # the analysts' pages, built ahead
+    return f"{batch_id}: closed" if closed else f"{batch_id}: already closed"
 
 
 @job("tick")

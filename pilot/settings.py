@@ -178,6 +178,9 @@ JOBS_INLINE = REDIS_URL is None
 # in-process worker thread.
 JOBS_SYNC = env_bool("JOBS_SYNC", False)
 
+# Dashboard: build the analysts' pages in a job after each batch close (pilot.dashboard.warm).
+DASHBOARD_WARM_AFTER_CLOSE = env_bool("DASHBOARD_WARM_AFTER_CLOSE", True)
+
 # Pilot rules.
 SIGNIN_LINK_MAX_AGE_HOURS = env_int("SIGNIN_LINK_MAX_AGE_HOURS", 72, minimum=1)
 # Largest upload the staff upload page accepts, in megabytes (refused before it is stored).
