@@ -174,6 +174,17 @@ RQ_QUEUES = {
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
 JOBS_INLINE = REDIS_URL is None
+# With Redis, the cache is shared by the web processes and the workers (the dashboard's pages
+# built by a job after each close are then served by every web process); without it, each
+# process has its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pilot"),
+        }
+    }
 # Without Redis: run each job at once inside ``enqueue`` (the tests) instead of on the
 # in-process worker thread.
 JOBS_SYNC = env_bool("JOBS_SYNC", False)
