@@ -129,8 +129,15 @@ def section_csv(request, pk: int, section: str):
     writer = csv.writer(response)
     writer.writerow(found.columns)
     for row in found.rows:
-        writer.writerow([spreadsheet_safe(row.get(c)) for c in found.columns])
+        writer.writerow([_cell(row.get(c)) for c in found.columns])
     return response
+
+
+def _cell(value) -> str:
+    """Numbers as they are (a negative delta is no formula); text made spreadsheet-safe."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return spreadsheet_safe(value)
+    return str(value)
 
 
 urlpatterns = [
