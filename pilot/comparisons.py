@@ -256,7 +256,7 @@ def compute(a: ModelVersion, b: ModelVersion, *, progress: Progress | None = Non
         result, model, split = training.evaluate_holdout(
             spec["algorithm"], training.coerce_params(spec["algorithm"], spec["params"]),
             spec["seed"], spec["user_features"], spec["item_features"],
-            events, people, recipes, cutoff,
+            events, people, recipes, cutoff, summaries=False,
         )  # fmt: skip
         results.append(result)
         models.append(model)

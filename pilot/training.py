@@ -320,13 +320,17 @@ def evaluate_holdout(
     people: pd.DataFrame,
     recipes: pd.DataFrame,
     cutoff: datetime,
+    *,
+    summaries: bool = True,
 ):
     """Fit a spec on the events before ``cutoff`` and score it on those after it.
 
     The evaluation of :func:`train_version` (restrictions as hard constraints, seen recipes
     excluded, :data:`K` recipes, :data:`N_BOOT` resamples with :data:`BOOTSTRAP_SEED`).
-    Returns ``(EvaluationResult, fitted model)``; the comparison of two versions on a common
-    split (``pilot.comparisons``) calls it too.
+    Returns ``(EvaluationResult, fitted model, split)``; the comparison of two versions on a
+    common split (``pilot.comparisons``) calls it too, with ``summaries=False``: it needs
+    the per-person numbers and lists only (the same), not this version's own intervals per
+    segment and month, which then get a single resample and no months.
     """
     key = algorithm_key(algorithm)
     segments, restrictions = holdout_inputs(people)
@@ -339,8 +343,9 @@ def evaluate_holdout(
         catalog=Catalog.from_frame(recipes),
         segments=segments,
         restrictions=restrictions,
-        n_boot=N_BOOT,
+        n_boot=N_BOOT if summaries else 1,
         seed=BOOTSTRAP_SEED,
+        months=summaries,
         fit_kwargs={"user_features": people, "item_features": recipes},
     )
     return result, model, split
