@@ -201,6 +201,17 @@ def pilot_section(result: dict) -> Section | None:
     )
 
 
+def versions(result: dict) -> list[dict]:
+    """A and B for the page, their dates as datetimes (the result holds ISO text)."""
+    from pilot.training import parse_cutoff
+
+    return [
+        {**v, "holdout_cutoff": parse_cutoff(v["holdout_cutoff"]),
+         "data_cutoff": parse_cutoff(v["data_cutoff"])}
+        for v in (result["versions"]["a"], result["versions"]["b"])
+    ]  # fmt: skip
+
+
 def people(result: dict) -> list[dict]:
     """The most-changed people with their two lists as ``sides`` (A, then B) for the page."""
     a, b = result["versions"]["a"]["name"], result["versions"]["b"]["name"]

@@ -111,7 +111,8 @@ def detail(request, pk: int):
     ctx = {
         "comparison": comparison,
         "r": {**result, "most_changed": comparison_page.people(result)},
-        "versions": [result["versions"]["a"], result["versions"]["b"]],
+        "versions": comparison_page.versions(result),
+        "split_cutoff": training.parse_cutoff(result["split"]["cutoff"]),
         "page": comparison_page.build(comparison),
     }
     return render(request, "staff/compare_detail.html", ctx)

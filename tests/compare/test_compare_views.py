@@ -75,6 +75,8 @@ def test_adding_a_column_from_the_page_trains_the_variant_then_opens_the_compari
     assert f"{variant.name} adds the people column region to {parent.name}" in text
     status = staff.get(reverse("comparison-run-status", args=[response["Location"].split("/")[-2]]))
     assert status.json()["comparison_id"] == comparison.pk and status.json()["done"]
+    jobs = staff.get(reverse("staff-jobs")).content.decode()
+    assert reverse("comparison-detail", args=[comparison.pk]) in jobs  # the job links to it
     # the parent's page now links to its comparison and its variant
     parent_page = staff.get(reverse("version-detail", args=[parent.pk])).content.decode()
     assert reverse("comparison-detail", args=[comparison.pk]) in parent_page
