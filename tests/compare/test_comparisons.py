@@ -306,3 +306,18 @@ def test_latest_for_study_prefers_a_comparison_of_two_of_its_arms(parent, varian
     Arm.objects.create(study=study, name="b", model_version=variant, batch_size=3)
     comparisons.compare_versions(other, parent)  # later, but only one of its versions is in
     assert comparisons.latest_for_study(study) == first
+
+
+def test_a_popularity_version_against_als_names_every_difference(parent):
+    popularity = training.train_version("popularity", name="pop")
+    found = comparisons.compare_versions(popularity, parent)
+    diff = found.result["changes"]
+    assert diff["algorithm"] == ["popularity", "als"] and diff["added"] == ["item:cuisine"]
+    assert found.sentence.startswith(
+        f"{parent.name} differs from pop: adds the recipe column cuisine, algorithm "
+        "(popularity to als)"
+    )
+    pop_people = holdout(popularity)
+    row = next(r for r in found.result["deltas"] if r["metric"] == "recall")
+    users = [u for u in pop_people if u in holdout(parent)]
+    assert row["mean_a"] == pytest.approx(sum(pop_people[u]["recall"] for u in users) / len(users))
