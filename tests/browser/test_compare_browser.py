@@ -31,6 +31,8 @@ def test_staff_add_a_column_from_the_version_page_and_read_the_comparison(
     page.get_by_label("Add the people column region").check()
     page.get_by_role("button", name="Train the variant and compare").click()
 
+    # the job (training, then the comparison) runs within the request here (JOBS_SYNC)
+    page.wait_for_url("**/staff/compare/*/", timeout=120_000)
     expect(page.locator("[data-verdict]")).to_contain_text(
         "als-parent+region adds the people column region to als-parent"
     )
