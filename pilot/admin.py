@@ -66,6 +66,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_display = ["name", "algorithm", "data_cutoff", "trained_at", "training_seconds"]
     list_filter = ["algorithm"]
     search_fields = ["name", "note"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(m.Comparison)
+class ComparisonAdmin(admin.ModelAdmin):
+    list_display = ["version_b", "version_a", "computed_at", "seconds"]
+    search_fields = ["version_a__name", "version_b__name", "sentence"]
+    readonly_fields = ["result"]
 
 
 class ArmInline(admin.TabularInline):

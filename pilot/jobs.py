@@ -427,3 +427,26 @@ def classify_ingredients_job(
         f"(breaks {broken}); {done.recipes_relabelled} of {done.recipes_checked} affected "
         "recipes got new labels."
     )
+
+
+@job("compare")
+def compare_versions_job(
+    a_id: int, b_id: int, token: str | None = None, user_id: int | None = None
+) -> int | None:
+    """Compare model version ``b_id`` with ``a_id`` and store it (pilot.comparisons).
+
+    Returns the Comparison's id, or None when the two cannot be compared (the run's state
+    file ``token`` says why).
+    """
+    from pilot.comparisons import run_comparison
+
+    return run_comparison(a_id, b_id, token, user_id)
+
+
+@job("train")
+def train_variant_job(token: str, spec: dict, user_id: int | None = None) -> dict | None:
+    """Train a variant of a version (one feature added or removed), then compare it with its
+    parent (``spec`` from ``pilot.training.variant_spec``)."""
+    from pilot.comparisons import run_variant
+
+    return run_variant(token, spec, user_id)

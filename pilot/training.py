@@ -301,6 +301,56 @@ def _iso(moment) -> str | None:
     return pd.Timestamp(moment).tz_convert("UTC").isoformat() if moment is not None else None
 
 
+def holdout_inputs(people: pd.DataFrame) -> tuple[dict, dict]:
+    """The evaluation's ``segments`` (region) and ``restrictions`` (hard constraints)."""
+    segments = dict(zip(people["user"], people["segment"], strict=True))
+    restrictions = {
+        u: r.split(",") for u, r in zip(people["user"], people["restrictions"], strict=True) if r
+    }
+    return segments, restrictions
+
+
+def evaluate_holdout(
+    algorithm: str,
+    params: Mapping[str, Any],
+    seed: int,
+    user_features: Iterable[str],
+    item_features: Iterable[str],
+    events: pd.DataFrame,
+    people: pd.DataFrame,
+    recipes: pd.DataFrame,
+    cutoff: datetime,
+    *,
+    summaries: bool = True,
+):
+    """Fit a spec on the events before ``cutoff`` and score it on those after it.
+
+    The evaluation of :func:`train_version` (restrictions as hard constraints, seen recipes
+    excluded, :data:`K` recipes, :data:`N_BOOT` resamples with :data:`BOOTSTRAP_SEED`).
+    Returns ``(EvaluationResult, fitted model, split)``; the comparison of two versions on a
+    common split (``pilot.comparisons``) calls it too, with ``summaries=False``: it needs
+    the per-person numbers and lists only (the same), not this version's own intervals per
+    segment and month, which then get a single resample and no months.
+    """
+    key = algorithm_key(algorithm)
+    segments, restrictions = holdout_inputs(people)
+    split = split_by_time(events, pd.Timestamp(cutoff))
+    model = build_model(key, params, seed, user_features, item_features)
+    result = evaluate(
+        model,
+        split,
+        K,
+        catalog=Catalog.from_frame(recipes),
+        segments=segments,
+        restrictions=restrictions,
+        n_boot=N_BOOT if summaries else 1,
+        seed=BOOTSTRAP_SEED,
+        months=summaries,
+        fit_kwargs={"user_features": people, "item_features": recipes},
+    )
+    return result, model, split
+
+
 def train_version(
     algorithm: str,
     *,
@@ -308,6 +358,8 @@ def train_version(
     user_features: Iterable[str] = (),
     item_features: Iterable[str] = (),
     cutoff: Any = None,
+    until: Any = None,
+    parent: Any = None,
     name: str | None = None,
     note: str = "",
     user=None,
@@ -327,6 +379,12 @@ def train_version(
         :data:`~pilot.modeldata.ITEM_FEATURE_COLUMNS`).
     cutoff : date, datetime or ISO text, optional
         Holdout cutoff; default :func:`default_cutoff` of the latest interaction.
+    until : date, datetime or ISO text, optional
+        Use only the interactions before this (default: training time). A variant passes
+        its parent's ``data_cutoff``, so both are fitted on the same data (same
+        fingerprint); it becomes the version's ``data_cutoff``.
+    parent : ModelVersion or id, optional
+        The version this one is a variant of (recorded as ``parent``).
     name : str, optional
         Unique; default ``<algorithm>-<YYYYMMDD-HHMMSS>``.
     note, user
@@ -354,18 +412,21 @@ def train_version(
     users_cols, items_cols = spec["user_features"], spec["item_features"]
     started = timezone.now()
     clock = time.perf_counter()
+    data_until = parse_cutoff(until) or started
+    if data_until > started:
+        raise TrainingError(f"Until {_iso(data_until)} is in the future.")
+    parent_version = _parent(parent)
 
     report(2, "Reading the interactions, people and recipes")
-    events = modeldata.interactions_frame(until=started)
+    events = modeldata.interactions_frame(until=data_until)
     if events.empty:
         raise TrainingError(
             "No interactions resolved to a person: import the interactions and identities "
             "extracts first (manage.py import_extract)."
         )
-    unresolved = modeldata.unresolved_count(until=started)
+    unresolved = modeldata.unresolved_count(until=data_until)
     people = modeldata.people_frame()
     recipes = modeldata.recipes_frame()
-    catalog = Catalog.from_frame(recipes)
     first, last = events["timestamp"].min(), events["timestamp"].max()
     holdout_cutoff = spec["cutoff"] or default_cutoff(last)
     if holdout_cutoff <= first:
@@ -378,25 +439,11 @@ def train_version(
             f"Cutoff {_iso(holdout_cutoff)} leaves nothing to test on: the latest "
             f"interaction is at {_iso(last)}."
         )
-    segments = dict(zip(people["user"], people["segment"], strict=True))
-    restrictions = {
-        u: r.split(",") for u, r in zip(people["user"], people["restrictions"], strict=True) if r
-    }
     fit_kwargs = {"user_features": people, "item_features": recipes}
 
     report(10, f"Holdout: training on the interactions before {holdout_cutoff:%Y-%m-%d}")
-    split = split_by_time(events, pd.Timestamp(holdout_cutoff))
-    holdout_model = build_model(key, spec["params"], seed, users_cols, items_cols)
-    result = evaluate(
-        holdout_model,
-        split,
-        K,
-        catalog=catalog,
-        segments=segments,
-        restrictions=restrictions,
-        n_boot=N_BOOT,
-        seed=BOOTSTRAP_SEED,
-        fit_kwargs=fit_kwargs,
+    result, holdout_model, split = evaluate_holdout(
+        key, spec["params"], seed, users_cols, items_cols, events, people, recipes, holdout_cutoff
     )
 
     report(60, "Refitting on every interaction up to now")
@@ -420,11 +467,20 @@ def train_version(
         "train_fingerprint": holdout_model.data_fingerprint_,
     }
     metrics["served"] = {
-        "fitted_on": "every interaction resolved to a person up to training time",
-        "until": _iso(started),
+        "fitted_on": "every interaction resolved to a person up to training time"
+        if until is None
+        else "every interaction resolved to a person before the given date",
+        "until": _iso(data_until),
         "events": len(events),
         "fit_seconds": refit_seconds,
     }
+    fingerprint = everything.fingerprint()
+    if parent_version is not None:
+        metrics["parent"] = {
+            "id": parent_version.pk,
+            "name": parent_version.name,
+            "same_data": fingerprint == parent_version.data_fingerprint,
+        }
     holdout = _holdout_people(result)
     params_record = {**_plain_params(spec["params"]), "seed": seed}
     version = _save(
@@ -435,9 +491,10 @@ def train_version(
             "algorithm": STORED_ALGORITHM[key],
             "params": params_record,
             "features": [f"user:{c}" for c in users_cols] + [f"item:{c}" for c in items_cols],
-            "data_cutoff": started,
+            "data_cutoff": data_until,
             "holdout_cutoff": holdout_cutoff,
-            "data_fingerprint": everything.fingerprint(),
+            "data_fingerprint": fingerprint,
+            "parent": parent_version,
             "data_start": first.to_pydatetime(),
             "data_end": last.to_pydatetime(),
             "n_events": len(events),
@@ -453,6 +510,17 @@ def train_version(
     )
     report(100, f"Done: version {version.name} (id {version.pk})")
     return version
+
+
+def _parent(parent) -> ModelVersion | None:
+    if parent is None or parent == "":
+        return None
+    if isinstance(parent, ModelVersion):
+        return parent
+    found = ModelVersion.objects.filter(pk=parent).first() if str(parent).isdigit() else None
+    if found is None:
+        raise TrainingError(f"Parent model version {parent!r} does not exist.")
+    return found
 
 
 def _plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -531,6 +599,130 @@ def training_spec(version: ModelVersion) -> dict[str, Any]:
         "item_features": tuple(version.item_features),
         "cutoff": version.holdout_cutoff,
         "seed": seed,
+    }
+
+
+#: How a side-feature column is named in ``ModelVersion.features`` and on the command line.
+SIDES = {"user": "people", "item": "recipe"}
+
+
+def parse_feature(text: str) -> tuple[str, str]:
+    """``"user:region"`` -> ``("user", "region")``; a clear error for anything else."""
+    side, sep, column = str(text).strip().partition(":")
+    side, column = side.strip().lower(), column.strip()
+    known = {"user": modeldata.USER_FEATURE_COLUMNS, "item": modeldata.ITEM_FEATURE_COLUMNS}
+    if not sep or side not in known or not column:
+        raise TrainingError(
+            f"Feature {text!r}: write it as user:COLUMN or item:COLUMN "
+            "(e.g. user:region, item:tags)."
+        )
+    if column not in known[side]:
+        raise TrainingError(
+            f"Unknown {SIDES[side]} column {column!r} in {text!r}; known: {', '.join(known[side])}."
+        )
+    return side, column
+
+
+def columns_in_data() -> list[str]:
+    """The side-feature columns with at least one value in the data (``user:region``...)."""
+    out = []
+    for side, frame, columns in (
+        ("user", modeldata.people_frame(), modeldata.USER_FEATURE_COLUMNS),
+        ("item", modeldata.recipes_frame(), modeldata.ITEM_FEATURE_COLUMNS),
+    ):
+        for column in columns:
+            if any(_has_value(v) for v in frame[column].tolist()):
+                out.append(f"{side}:{column}")
+    return out
+
+
+def _has_value(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, list | tuple | set):
+        return len(value) > 0
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return str(value) != ""
+
+
+def describe_change(added: Iterable[str] = (), removed: Iterable[str] = ()) -> str:
+    """``"adds the people column region"`` / ``"removes the recipe column tags"``."""
+    parts = []
+    for verb, features in (("adds", added), ("removes", removed)):
+        for feature in features:
+            side, column = feature.split(":", 1)
+            parts.append(f"{verb} the {SIDES.get(side, side)} column {column}")
+    return " and ".join(parts)
+
+
+def variant_spec(
+    version: ModelVersion,
+    *,
+    add: str | None = None,
+    remove: str | None = None,
+    name: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The :func:`train_version` arguments of ``version`` with exactly one feature changed.
+
+    Same algorithm, parameters, seed and holdout cutoff, and the same data: ``until`` is
+    the parent's ``data_cutoff``, so the variant is fitted on the interactions the parent
+    was fitted on (same data fingerprint). ``parent`` records where it comes from. Every
+    value is JSON (dates as ISO text), so the spec can go to a background job as it is.
+
+    Raises
+    ------
+    TrainingError
+        Not exactly one change, an unknown column, a column already present (to add) or
+        absent (to remove), one with no value in the data, a popularity model, or a version
+        that was never trained here.
+    """
+    if bool(add) == bool(remove):
+        raise TrainingError(
+            "A variant changes exactly one feature: give one column to add "
+            "(--add-feature user:region) or one to remove (--remove-feature item:tags)."
+        )
+    if algorithm_key(version.algorithm) == "popularity":
+        raise TrainingError(
+            f"Version {version.name!r} is a popularity model: it takes no side features, so "
+            "no column can be added or removed (start from an ALS, BPR or item k-NN version)."
+        )
+    if version.data_cutoff is None or version.holdout_cutoff is None:
+        raise TrainingError(
+            f"Version {version.name!r} was never trained here (no data cutoff or holdout "
+            "cutoff): a variant needs its parent's data."
+        )
+    side, column = parse_feature(add or remove)
+    feature = f"{side}:{column}"
+    present = list(version.features or [])
+    label = f"The {SIDES[side]} column {column}"
+    if add and feature in present:
+        raise TrainingError(f"{label} is already a feature of {version.name!r}; nothing to add.")
+    if remove and feature not in present:
+        raise TrainingError(
+            f"{label} is not a feature of {version.name!r} (features: "
+            f"{', '.join(present) or 'none'}); nothing to remove."
+        )
+    if add and feature not in columns_in_data():
+        raise TrainingError(f"{label} has no value in the data: adding it would change nothing.")
+    spec = training_spec(version)
+    users, items = list(spec["user_features"]), list(spec["item_features"])
+    target = users if side == "user" else items
+    if add:
+        target.append(column)
+    else:
+        target.remove(column)
+    change = describe_change([feature] if add else [], [feature] if remove else [])
+    return {
+        **spec,
+        "user_features": users,
+        "item_features": items,
+        "cutoff": _iso(version.holdout_cutoff),
+        "until": _iso(version.data_cutoff),
+        "parent": version.pk,
+        "name": _check_name(name) or _free_name(f"{version.name}{'+' if add else '-'}{column}"),
+        "note": note or f"Variant of {version.name}: {change}.",
     }
 
 

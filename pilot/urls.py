@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from pilot.views import (
     accounts,
+    comparisons,
     dashboard,
     data,
     ingredients,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("staff/data/", include(data.urlpatterns)),
     path("staff/studies/", include(studies.urlpatterns)),
     path("staff/versions/", include(versions.urlpatterns)),
+    path("staff/compare/", include(comparisons.urlpatterns)),
     path("staff/ingredients/", include(ingredients.urlpatterns)),
     path("staff/jobs/", include(jobs.urlpatterns)),
     path("dashboard/", include(pilot_test.urlpatterns)),  # before the dashboard's <page>

@@ -26,19 +26,26 @@ from recommender.stats import paired_bootstrap, wilcoxon_signed_rank
 __all__ = ["Comparison", "compare", "compare_models", "jaccard_at_k", "rank_biased_overlap"]
 
 
-def _padded(lists: Sequence[Sequence[Any]], k: int, vocab: pd.Index) -> np.ndarray:
-    out = np.full((len(lists), k), -1, dtype=np.int64)
-    for row, items in enumerate(lists):
-        items = list(items)[:k]
-        if items:
-            out[row, : len(items)] = vocab.get_indexer(np.asarray(items, dtype=object))
+def _flat(lists: Sequence[Sequence[Any]], k: int) -> tuple[list, np.ndarray]:
+    cut = [list(items)[:k] for items in lists]
+    return [i for items in cut for i in items], np.array([len(x) for x in cut], dtype=np.int64)
+
+
+def _padded(flat: list, lengths: np.ndarray, k: int, vocab: pd.Index) -> np.ndarray:
+    """One row per list, the vocabulary position of each item, -1 padding (one look-up)."""
+    out = np.full((len(lengths), k), -1, dtype=np.int64)
+    if lengths.sum():
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        cols = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        out[rows, cols] = vocab.get_indexer(np.asarray(flat, dtype=object))
     return out
 
 
 def _encode(a: Sequence[Sequence[Any]], b: Sequence[Sequence[Any]], k: int):
-    every = [i for lst in list(a) + list(b) for i in list(lst)[:k]]
-    vocab = pd.Index(pd.unique(np.asarray(every, dtype=object)))
-    return _padded(a, k, vocab), _padded(b, k, vocab)
+    flat_a, len_a = _flat(a, k)
+    flat_b, len_b = _flat(b, k)
+    vocab = pd.Index(pd.unique(np.asarray(flat_a + flat_b, dtype=object)))
+    return _padded(flat_a, len_a, k, vocab), _padded(flat_b, len_b, k, vocab)
 
 
 def _positions_in_other(a: np.ndarray, b: np.ndarray) -> np.ndarray:

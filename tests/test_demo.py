@@ -21,10 +21,11 @@ from pilot.batches import current_week
 from pilot.demo import SIZES, generate
 from pilot.demo.catalog import CUISINES, table_additions
 from pilot.demo.generate import DEFAULT_END, table_knows
-from pilot.demo.versions import ALS_PARAMS
+from pilot.demo.versions import ALS_NAME, ALS_PARAMS, VARIANT_NAME
 from pilot.demo.world import ANALYST_USERNAME, STAFF_USERNAME, STUDY_KEY, demo_password
 from pilot.ingredients import derive_diet_labels, lookup
 from pilot.models import (
+    Comparison,
     Extract,
     Identity,
     Interaction,
@@ -372,6 +373,15 @@ def test_it_builds_the_small_world_through_the_imports(var_dir):
         assert version.n_events == Interaction.objects.exclude(person=None).count()
         assert Path(version.artifact).is_file() and version.metrics["summary"]["ndcg"]["n"] > 0
     assert versions["als"].params["factors"] == ALS_PARAMS["factors"]
+    # "What if we add one column?": ALS with region, same data, compared with ALS
+    als, variant = (ModelVersion.objects.get(name=n) for n in (ALS_NAME, VARIANT_NAME))
+    assert variant.parent == als and variant.features == [*als.features, "user:region"]
+    assert (variant.params, variant.holdout_cutoff, variant.data_fingerprint) == (
+        als.params, als.holdout_cutoff, als.data_fingerprint,
+    )  # fmt: skip
+    comparison = Comparison.objects.get()
+    assert (comparison.version_a, comparison.version_b) == (als, variant)
+    assert comparison.sentence.startswith(f"{VARIANT_NAME} adds the people column region")
     # Shown as plain text on the pages: no Markdown backticks.
     assert "`" not in study.description
     everyone = list(study.participants.select_related("person", "arm", "user"))

@@ -2,6 +2,7 @@
 
 from pilot.models.auth import SignInLink
 from pilot.models.catalog import Recipe
+from pilot.models.comparisons import Comparison
 from pilot.models.data import Extract, Interaction
 from pilot.models.ingredients import IngredientClassification, UnknownIngredient
 from pilot.models.jobs import Job
@@ -22,6 +23,7 @@ from pilot.models.summary import DataSummary
 __all__ = [
     "Arm",
     "Batch",
+    "Comparison",
     "DataSummary",
     "Extract",
     "Identity",

@@ -10,6 +10,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", "Import"
         TRAIN = "train", "Train"
+        COMPARE = "compare", "Compare"
         GENERATE = "generate", "Generate"
         SEND = "send", "Send"
         REMIND = "remind", "Remind"

@@ -50,6 +50,14 @@ class ModelVersion(models.Model):
     )
     metrics = models.JSONField(default=dict, blank=True, help_text="Offline metrics at training.")
     note = models.TextField(blank=True, help_text="What changed compared with earlier versions.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="variants",
+        help_text="The version this one is a variant of (one feature added or removed).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -18,8 +18,21 @@ MAX_JOBS_LISTED = 200
 OBJECT_LINKS = {"pilot.jobs.import_extract_job": ("data-extract", 0)}
 
 
+#: Job function -> the key of its result that holds a comparison's id (None: the result).
+COMPARISON_RESULTS = {
+    "pilot.jobs.compare_versions_job": None,
+    "pilot.jobs.train_variant_job": "comparison_id",
+}
+
+
 def object_link(record: Job) -> str:
-    """The page of the object a job concerns (an extract, say), where known."""
+    """The page of the object a job concerns (an extract, a comparison...), where known."""
+    if record.func in COMPARISON_RESULTS:
+        key = COMPARISON_RESULTS[record.func]
+        result = record.result.get(key) if key and isinstance(record.result, dict) else (
+            record.result if key is None else None
+        )  # fmt: skip
+        return reverse("comparison-detail", args=[result]) if isinstance(result, int) else ""
     name, position = OBJECT_LINKS.get(record.func, (None, None))
     args = record.call_args
     if name is None or len(args) <= position:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilot import explanations, modeldata, training
+from pilot import comparisons, explanations, modeldata, training
 from pilot.access import staff_required
-from pilot.jobs import enqueue, train_model_job
-from pilot.models import ModelVersion, Person
+from pilot.jobs import enqueue, train_model_job, train_variant_job
+from pilot.models import Comparison, ModelVersion, Person
 
 MAX_VERSIONS_LISTED = 200
 
@@ -62,6 +64,53 @@ class TrainForm(forms.Form):
         except training.TrainingError as error:
             raise forms.ValidationError(str(error)) from None
         self.spec = {**spec, "note": data["note"]}
+        return data
+
+
+class VariantForm(forms.Form):
+    """One people or recipe column to add (present in the data) or remove (a feature)."""
+
+    change = forms.ChoiceField(label="Change exactly one column", widget=forms.RadioSelect)
+    name = forms.CharField(
+        required=False, max_length=100, help_text="Empty: this version's name and the column."
+    )
+
+    def __init__(self, version: ModelVersion, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.fields["change"].choices = self.choices(version)
+
+    @staticmethod
+    def choices(version: ModelVersion) -> list[tuple[str, str]]:
+        if training.algorithm_key(version.algorithm) == "popularity":
+            return []
+        present = list(version.features or [])
+        out = [
+            (f"add:{f}", f"Add the {training.SIDES[f.split(':')[0]]} column {f.split(':')[1]}")
+            for f in training.columns_in_data()
+            if f not in present
+        ]
+        out += [
+            (f"remove:{f}",
+             f"Remove the {training.SIDES.get(f.split(':')[0], '')} column {f.split(':')[1]}")
+            for f in present
+        ]  # fmt: skip
+        return out
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        verb, _, feature = data["change"].partition(":")
+        try:
+            self.spec = training.variant_spec(
+                self.version,
+                add=feature if verb == "add" else None,
+                remove=feature if verb == "remove" else None,
+                name=data["name"],
+            )
+        except training.TrainingError as error:
+            raise forms.ValidationError(str(error)) from None
         return data
 
 
@@ -166,8 +215,38 @@ def version_detail(request, pk: int):
         "examples_error": examples_error,
         "asked": asked,
         "asked_unknown": bool(asked) and not people,
+        "variant_form": VariantForm(version) if version.holdout_cutoff else None,
+        **_comparison_context(version),
     }
     return render(request, "staff/versions_detail.html", ctx)
+
+
+def _comparison_context(version: ModelVersion) -> dict:
+    return {
+        "comparisons": Comparison.objects.filter(
+            Q(version_a=version) | Q(version_b=version)
+        ).select_related("version_a", "version_b")[:20],
+        "compare_with": ModelVersion.objects.filter(holdout_cutoff__isnull=False)
+        .exclude(pk=version.pk)
+        .only("pk", "name")[:MAX_VERSIONS_LISTED],
+        "variants": version.variants.only("pk", "name")[:50],
+    }
+
+
+@staff_required
+@require_POST
+def version_variant(request, pk: int):
+    """Train a variant with one column added or removed, then compare it with this one."""
+    version = get_object_or_404(ModelVersion, pk=pk)
+    form = VariantForm(version, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{reverse('version-detail', args=[pk])}#variant")
+    token = comparisons.new_run(f"Training a variant of {version.name}", spec=form.spec)
+    enqueue(train_variant_job, token, form.spec, request.user.pk, user=request.user)
+    return redirect("comparison-run", token)
 
 
 urlpatterns = [
@@ -176,4 +255,5 @@ urlpatterns = [
     path("runs/<str:token>/", version_run, name="version-run"),
     path("runs/<str:token>/status/", version_run_status, name="version-run-status"),
     path("<int:pk>/", version_detail, name="version-detail"),
+    path("<int:pk>/variant/", version_variant, name="version-variant"),
 ]
