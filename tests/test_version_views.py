@@ -129,6 +129,24 @@ def test_the_form_trains_a_version_inline_and_lands_on_it(staff, world, settings
     }  # fmt: skip
 
 
+def test_the_form_trains_with_a_holdout_cutoff_it_was_given(staff, world, settings):
+    """The cutoff (a date) reaches the job as JSON and the version records it."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.db.models import Max
+
+    from pilot.models import Interaction
+
+    settings.JOBS_INLINE = True
+    latest = Interaction.objects.aggregate(m=Max("timestamp"))["m"]
+    day = (latest - timedelta(days=5)).date()
+    response = staff.post(reverse("version-new"), form(cutoff=day.isoformat(), name="als-cut"))
+    assert response.status_code == 302
+    version = ModelVersion.objects.get(name="als-cut")
+    assert version.holdout_cutoff == datetime.combine(day, datetime.min.time(), UTC)
+    assert version.metrics["holdout"]["default_cutoff"] is False
+
+
 def test_the_form_refuses_bad_input_on_the_page(staff, world):
     page = staff.post(reverse("version-new"), form(params="factors=many"))
     assert page.status_code == 200

@@ -63,7 +63,9 @@ class TrainForm(forms.Form):
             )
         except training.TrainingError as error:
             raise forms.ValidationError(str(error)) from None
-        self.spec = {**spec, "note": data["note"]}
+        # The job's arguments are JSON: the cutoff travels as ISO text (train_version reads it).
+        cutoff = spec["cutoff"].isoformat() if spec["cutoff"] is not None else None
+        self.spec = {**spec, "cutoff": cutoff, "note": data["note"]}
         return data
 
 
