@@ -14,6 +14,7 @@ from pilot.access import analyst_required
 from pilot.dashboard import pages, queries
 from pilot.dashboard.cache import cached
 from pilot.models import Study
+from pilot.report import build_report, filename
 
 FILTER_KEYS = [key for key, _ in queries.SEGMENTS]
 
@@ -72,6 +73,16 @@ def section_csv(request, key, page, section):
     return response
 
 
+@analyst_required
+def report_download(request, key):
+    """The client report (pilot/report) as a download: an attachment, so the browser saves it
+    rather than rendering it under the site's CSP (the file carries its own, stricter one)."""
+    study = get_object_or_404(Study, key=key)
+    response = HttpResponse(build_report(study), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(study)}"'
+    return response
+
+
 def _cell(value):
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") and not _number(text) else text
@@ -88,6 +99,7 @@ def _number(text):
 urlpatterns = [
     path("", home, name="dashboard-home"),
     path("<slug:key>/", study_page, name="dashboard-study"),
+    path("<slug:key>/report.html", report_download, name="dashboard-report"),
     path("<slug:key>/<slug:page>/", study_page, name="dashboard-page"),
     path("<slug:key>/<slug:page>/<slug:section>.csv", section_csv, name="dashboard-csv"),
 ]
