@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
+from pilot.jobs import job
 from pilot.report import definitions
 from pilot.report.sections import PARTS, Context
 
@@ -130,7 +131,7 @@ def document(title: str, body: str) -> str:
 
 def build_parts(study) -> tuple[list, list]:
     """The study's parts (in PARTS order) and the definitions of every term they show."""
-    ctx = Context(study)
+    ctx = Context(type(study).objects.get(pk=study.pk))  # fresh from the database
     parts = [part(ctx) for part in PARTS]
     terms = [t for p in parts for t in p.terms]
     return parts, definitions.lookup(terms)
@@ -177,3 +178,29 @@ def write_report(study, path) -> Path:
 
 def filename(study) -> str:
     return f"{study.key}-report-{timezone.localdate():%Y-%m-%d}.html"
+
+
+#: Reports built for the download button, kept per study (older files are deleted).
+KEEP_PER_STUDY = 3
+
+
+def reports_dir() -> Path:
+    return Path(settings.VAR_DIR) / "reports"
+
+
+@job("other")
+def report_job(study_id: int) -> dict:
+    """The dashboard's download: build the report into ``VAR_DIR/reports/`` (a job, because
+    at pilot scale a report takes 10-20 s, see docs/report.md)."""
+    from pilot.jobs import current_job_id, progress
+    from pilot.models import Study
+
+    study = Study.objects.get(pk=study_id)
+    folder = reports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    progress(5, f"building the report of {study.key}")
+    path = write_report(study, folder / f"{study.key}-{current_job_id() or 0}.html")
+    older = sorted(folder.glob(f"{study.key}-*.html"), key=lambda p: p.stat().st_mtime)
+    for stale in older[:-KEEP_PER_STUDY]:
+        stale.unlink(missing_ok=True)
+    return {"study": study.key, "path": str(path), "filename": filename(study)}
