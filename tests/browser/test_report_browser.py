@@ -2,9 +2,12 @@
 nothing fetched, no console error; and it prints to an A4 PDF."""
 
 import pytest
+from playwright.sync_api import expect
 
 from pilot.report import write_report
 from tests.browser.conftest import screenshot
+from tests.browser.test_data_browser import sign_in
+from tests.conftest import make_user
 from tests.dashboard.conftest import fresh_cache, rated_study, study, versions, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -53,3 +56,26 @@ def test_it_draws_its_charts_offline_from_a_file(browser, rated_study, tmp_path)
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
     assert problems == []
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analyst_downloads_it_from_the_dashboard(
+    live_server,
+    page,
+    rated_study,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    settings.VAR_DIR = tmp_path / "var"
+    sign_in(page, live_server.url, make_user("ana-report-browser", groups=["analyst"]))
+    page.goto(f"{live_server.url}/dashboard/{rated_study.key}/how-many/")
+    page.get_by_role("button", name="Download report").click()
+    expect(page.get_by_text("Ready: one HTML file")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download report").click()
+    download = info.value
+    assert download.suggested_filename.startswith(f"{rated_study.key}-report-")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    screenshot(page, "report-ready")
