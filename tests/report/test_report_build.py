@@ -10,7 +10,7 @@ from pilot.exports import pseudonym
 from pilot.models import Participant, Rating, Recommendation
 from pilot.report import NAMESPACES, build_report, definitions, offline_plotly
 from pilot.report.sections import PARTS
-from tests.report.conftest import EVIL, table
+from tests.report.conftest import EVIL, study, table  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,9 @@ def test_the_file_sets_its_own_strict_csp(report_html):
     for script in re.findall(r"<script>(.*?)</script>", report_html, re.S):
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy.group(1)
+
+
+def test_it_builds_for_a_study_with_no_week_yet(study):  # noqa: F811
+    html = build_report(study)
+    assert "0 weekly batches." in html
+    assert "No rows." in html and 'id="definitions"' in html
