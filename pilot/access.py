@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -65,8 +65,9 @@ def participant_required(view):
     """Pilot-user pages: signed in as a participant, never cached, never the staff login.
 
     A signed-out (or expired) visitor goes to the page that e-mails a new sign-in link
-    (``/signin/?next=...``); a JSON client gets 401 with that address instead. Every
-    response is sent with ``Cache-Control: private, no-store``.
+    (``/signin/?next=...``); a JSON client gets 401 with that address instead, and its 403
+    and 404 (someone else's week or recommendation) as JSON too. Every response is sent with
+    ``Cache-Control: private, no-store``.
     """
 
     @wraps(view)
@@ -82,9 +83,16 @@ def participant_required(view):
             else:
                 response = redirect(f"{url}?{urlencode({'next': back})}" if back else url)
         elif not is_participant(request.user):
-            raise PermissionDenied
+            if not wants_json(request):
+                raise PermissionDenied
+            response = JsonResponse({"error": "This is for pilot users."}, status=403)
         else:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404 as missing:
+                if not wants_json(request):
+                    raise
+                response = JsonResponse({"error": str(missing) or "Not found."}, status=404)
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -351,15 +351,25 @@ def remind_batch_job(batch_id: int) -> str:
 def close_batch_job(batch_id: int) -> str:
     from pilot.batches import close
 
-    return f"{batch_id}: closed" if close(_batch(batch_id)) else f"{batch_id}: already closed"
+    batch = _batch(batch_id)
+    closed = close(batch)
+    if closed and getattr(settings, "DASHBOARD_WARM_AFTER_CLOSE", True):
+        from pilot.dashboard.warm import warm_dashboard_job
+
+        enqueue(warm_dashboard_job, batch.study_id)  # the analysts' pages, built ahead
+    return f"{batch_id}: closed" if closed else f"{batch_id}: already closed"
 
 
 @job("tick")
 def tick_job() -> str:
     """Every minute (pilot/cron.py): run whatever step of each active study is due."""
     from pilot.batches import tick
+    from pilot.ingest import recover_interrupted_imports
 
-    return "\n".join(tick().lines())
+    lines = list(tick().lines())
+    for extract in recover_interrupted_imports():
+        lines.append(f"extract {extract.pk} ({extract.name}): interrupted import marked failed")
+    return "\n".join(lines)
 
 
 @job("train")
@@ -392,3 +402,28 @@ def renew_signin_link_job(token: str) -> int:
     from pilot import signin
 
     return signin.renew(token)
+
+
+@job("relabel")
+def classify_ingredients_job(
+    names: list[str], facts: list[str], user_id: int | None = None, note: str = ""
+) -> str:
+    """Classify ingredient names and re-derive the affected recipes' diet labels.
+
+    A correction of a known ingredient re-derives every recipe (about a minute at 100,000
+    recipes), so the staff page runs it here rather than in the request.
+    """
+    from django.contrib.auth import get_user_model
+
+    from pilot.ingredients.facts import labels_broken
+    from pilot.ingredients.worklist import classify
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    done = classify(names, facts, user, note)
+    broken = ", ".join(sorted(labels_broken(done.facts))) or "no label"
+    shown = ", ".join(done.names[:5]) + ("..." if len(done.names) > 5 else "")
+    return (
+        f"Classified {len(done.names)} name(s) ({shown}) as {', '.join(done.facts) or 'no fact'} "
+        f"(breaks {broken}); {done.recipes_relabelled} of {done.recipes_checked} affected "
+        "recipes got new labels."
+    )

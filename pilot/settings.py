@@ -105,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # never half of one) and spares an fsync on every commit; with connections kept for 60 s
     # it made a rating POST 6x faster under gunicorn (tests/bench/bench_rating.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20,
+        timeout=env_float("SQLITE_BUSY_TIMEOUT", 20.0, minimum=0.1),
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         transaction_mode="IMMEDIATE",
     )
@@ -174,9 +174,23 @@ RQ_QUEUES = {
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
 JOBS_INLINE = REDIS_URL is None
+# With Redis, the cache is shared by the web processes and the workers (the dashboard's pages
+# built by a job after each close are then served by every web process); without it, each
+# process has its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pilot"),
+        }
+    }
 # Without Redis: run each job at once inside ``enqueue`` (the tests) instead of on the
 # in-process worker thread.
 JOBS_SYNC = env_bool("JOBS_SYNC", False)
+
+# Dashboard: build the analysts' pages in a job after each batch close (pilot.dashboard.warm).
+DASHBOARD_WARM_AFTER_CLOSE = env_bool("DASHBOARD_WARM_AFTER_CLOSE", True)
 
 # Pilot rules.
 SIGNIN_LINK_MAX_AGE_HOURS = env_int("SIGNIN_LINK_MAX_AGE_HOURS", 72, minimum=1)

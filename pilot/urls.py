@@ -8,6 +8,8 @@ from pilot.views import (
     ingredients,
     jobs,
     participant,
+    pilot_test,
+    recipes,
     staff,
     studies,
     versions,
@@ -22,6 +24,8 @@ urlpatterns = [
     path("staff/versions/", include(versions.urlpatterns)),
     path("staff/ingredients/", include(ingredients.urlpatterns)),
     path("staff/jobs/", include(jobs.urlpatterns)),
+    path("dashboard/", include(pilot_test.urlpatterns)),  # before the dashboard's <page>
+    path("dashboard/recipes/", include(recipes.urlpatterns)),  # before a study key "recipes"
     path("dashboard/", include(dashboard.urlpatterns)),
     path("admin/django_rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

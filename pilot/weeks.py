@@ -36,9 +36,11 @@ def own_recommendations(user):
 
 def own_recommendation(user, recommendation_id: int) -> Recommendation:
     """One of the user's visible recommendations, or 404 (someone else's looks missing)."""
-    return get_object_or_404(
-        own_recommendations(user).select_related("participant"), pk=recommendation_id
-    )
+    found = own_recommendations(user).select_related("participant").filter(pk=recommendation_id)
+    rec = found.first()
+    if rec is None:
+        raise Http404("No such recommendation for you.")
+    return rec
 
 
 def own_batch(user, batch_id: int):

@@ -157,7 +157,7 @@ def evaluate(
     model : recommender model
         Anything with ``fit(interactions) -> self`` and ``recommend(users, k, *,
         exclude_seen=True, catalog=None, restrictions=None, segments=None)`` returning
-        :class:`~recommender.models.base.Recommendations`.
+        :class:`~recommender.models.results.Recommendations`.
     split : Split
         ``train`` and ``test`` frames of events with columns ``user, item`` and
         optionally ``event, timestamp`` (:mod:`recommender.data`).

@@ -17,6 +17,7 @@ the same interval, bit for bit. Intervals are percentile intervals.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -191,15 +192,14 @@ def _check_confidence(confidence: float, n_boot: int) -> None:
         raise ValueError("n_boot must be at least 1")
 
 
-def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _bootstrap_means(values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
     """Means of ``n_boot`` resamples (with replacement) of ``values``, in chunks."""
-    n = values.size
-    chunk = max(1, _CHUNK_VALUES // n)
+    weights = _integer_weights(values, n_boot, seed)
+    if weights is not None:
+        return (weights @ values) / values.size
     out = np.empty(n_boot)
-    for start in range(0, n_boot, chunk):
-        stop = min(n_boot, start + chunk)
-        idx = rng.integers(0, n, size=(stop - start, n))
-        out[start:stop] = values[idx].mean(axis=1)
+    for start, idx in _resample_indices(values.size, n_boot, seed):
+        out[start : start + len(idx)] = values[idx].mean(axis=1)
     return out
 
 
@@ -234,7 +234,7 @@ def bootstrap_ci(values, *, n_boot=1000, seed=0, confidence=0.95) -> Interval:
     values = _clean(values)
     if values.size == 0:
         return Interval(math.nan, math.nan, math.nan, 0, confidence)
-    boot = _bootstrap_means(values, n_boot, np.random.default_rng(seed))
+    boot = _bootstrap_means(values, n_boot, seed)
     low, high = _percentile_bounds(boot, confidence)
     return Interval(float(values.mean()), low, high, int(values.size), confidence)
 
@@ -273,16 +273,108 @@ def cluster_bootstrap_ci(values, clusters, *, n_boot=1000, seed=0, confidence=0.
     _, code = np.unique(clusters, return_inverse=True)
     sums = np.bincount(code, weights=values)
     counts = np.bincount(code).astype(np.float64)
-    n = sums.size
+    interval = cluster_bootstrap_sums(sums, counts, n_boot=n_boot, seed=seed, confidence=confidence)
+    return Interval(float(values.mean()), interval.low, interval.high, interval.n, confidence)
+
+
+#: Resample index matrices kept for reuse (n * n_boot at most this many values each).
+_CACHED_INDEX_VALUES = 1_000_000
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_index(n: int, n_boot: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(n_boot, n))
+    idx.setflags(write=False)
+    return idx
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """How many times each resample draws each user: row b counts user j in resample b."""
+    idx = _cached_index(n, n_boot, seed)
+    offsets = (np.arange(n_boot) * n)[:, None]
+    weights = np.bincount((idx + offsets).ravel(), minlength=n_boot * n)
+    weights = weights.reshape(n_boot, n).astype(np.float64)
+    weights.setflags(write=False)
+    return weights
+
+
+def _integer_weights(values: np.ndarray, n_boot: int, seed: int):
+    """The cached draw-count matrix when ``values`` are integers small enough to sum exactly.
+
+    Then ``weights @ values`` equals ``values[idx].sum(axis=1)`` bit for bit (every partial
+    sum is an integer below 2**53, exact in float64 in any order) and is far cheaper.
+    None otherwise (the caller gathers ``values[idx]``).
+    """
+    n = values.size
+    if n * n_boot > _CACHED_INDEX_VALUES or n == 0:
+        return None
+    if not np.array_equal(values, np.round(values)):
+        return None
+    if float(np.abs(values).max()) * n >= 2.0**52:
+        return None
+    return _cached_weights(n, n_boot, seed)
+
+
+def _resample_indices(n: int, n_boot: int, seed: int):
+    """The (rows of) user indices each resample draws, chunk by chunk.
+
+    The draws depend only on (n, n_boot, seed), so the same matrix serves every statistic
+    computed over n users with that seed; small ones are kept (``_cached_index``) and large
+    ones drawn afresh in chunks of at most ``_CHUNK_VALUES`` values, exactly as drawn
+    before: the chunks concatenated equal the cached matrix.
+    """
+    if n * n_boot <= _CACHED_INDEX_VALUES:
+        yield 0, _cached_index(n, n_boot, seed)
+        return
     rng = np.random.default_rng(seed)
     chunk = max(1, _CHUNK_VALUES // n)
-    boot = np.empty(n_boot)
     for start in range(0, n_boot, chunk):
         stop = min(n_boot, start + chunk)
-        idx = rng.integers(0, n, size=(stop - start, n))
-        boot[start:stop] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+        yield start, rng.integers(0, n, size=(stop - start, n))
+
+
+def cluster_bootstrap_sums(sums, counts, *, n_boot=1000, seed=0, confidence=0.95) -> Interval:
+    r""":func:`cluster_bootstrap_ci` from each user's sum and count of values (aggregated form).
+
+    A resample of users only needs, per user, the sum :math:`s_u` and the number
+    :math:`n_u` of their values, so the rows themselves need not be at hand (they can be
+    aggregated per user in SQL). Give the users in the order of their sorted ids (the order
+    ``numpy.unique`` puts them in, as the row form does) and the interval is the row
+    form's, bit for bit, for the same seed; so is the estimate
+    :math:`\sum_u s_u / \sum_u n_u` whenever the values are integers (stars, 0/1 shares),
+    and within float rounding otherwise.
+
+    Parameters
+    ----------
+    sums, counts : array_like, shape (n_users,)
+        Sum and number of each user's (non-NaN) values; users with a count of 0 are
+        dropped.
+    n_boot, seed, confidence
+        As in :func:`bootstrap_ci`.
+    """
+    _check_confidence(confidence, n_boot)
+    sums = np.asarray(sums, dtype=np.float64).ravel()
+    counts = np.asarray(counts, dtype=np.float64).ravel()
+    if sums.size != counts.size:
+        raise ValueError("sums and counts must have the same length")
+    if np.isnan(sums).any() or np.isnan(counts).any() or (counts < 0).any():
+        raise ValueError("sums and counts must be numbers, counts not negative")
+    keep = counts > 0
+    sums, counts = sums[keep], counts[keep]
+    n = sums.size
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, 0, confidence)
+    weights = _integer_weights(sums, n_boot, seed)
+    if weights is not None:
+        boot = (weights @ sums) / (weights @ counts)
+    else:
+        boot = np.empty(n_boot)
+        for start, idx in _resample_indices(n, n_boot, seed):
+            boot[start : start + len(idx)] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
     low, high = _percentile_bounds(boot, confidence)
-    return Interval(float(values.mean()), low, high, int(n), confidence)
+    return Interval(float(sums.sum() / counts.sum()), low, high, int(n), confidence)
 
 
 def _paired(a, b) -> tuple[np.ndarray, np.ndarray]:
@@ -323,7 +415,7 @@ def paired_bootstrap(a, b, *, n_boot=1000, seed=0, confidence=0.95) -> PairedDif
     if a.size == 0:
         return PairedDifference(math.nan, math.nan, math.nan, math.nan, 0, confidence)
     diff = b - a
-    boot = _bootstrap_means(diff, n_boot, np.random.default_rng(seed))
+    boot = _bootstrap_means(diff, n_boot, seed)
     low, high = _percentile_bounds(boot, confidence)
     if np.all(diff == 0):
         p = 1.0

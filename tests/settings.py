@@ -22,3 +22,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
     DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"  # noqa: F405
 JOBS_SYNC = True  # jobs run inside enqueue; a test of the worker thread turns it off
+DASHBOARD_WARM_AFTER_CLOSE = False  # a dashboard test turns it on (tests/dashboard/)

@@ -499,6 +499,18 @@ def test_it_builds_the_full_world_and_rebuilds_it_identically(var_dir):
     labels = Recipe.objects.values_list("diet_labels", flat=True)
     assert sum("vegetarian" in x for x in labels) > 50
 
+    # docs/demo.md "A recipe the demo never recommends"
+    from pilot.models import Recommendation
+    from pilot.recipe_report import recipe_report
+
+    eggs = Recipe.objects.get(title="Devilled eggs")
+    assert eggs.external_id == "R0184"
+    assert not Recommendation.objects.filter(recipe=eggs).exists()
+    sentence = recipe_report(eggs, today=date(2026, 12, 2)).sentence
+    assert sentence.startswith("Never recommended: cold (0 interactions against a catalog median")
+    assert "out of season in every pilot week (season:spring, holiday:easter)" in sentence
+    assert "unknown to als-demo, popularity-demo" in sentence
+
 
 @pytest.mark.django_db
 def test_a_clock_before_the_demo_data_is_refused_with_a_clear_message(var_dir):

@@ -76,3 +76,30 @@ def test_classifying_nothing_is_refused_with_a_message(client, staff_user, recip
 def test_the_classify_page_needs_post(client, staff_user):
     client.force_login(staff_user)
     assert client.get(reverse("ingredients-classify")).status_code == 405
+
+
+def test_classifying_runs_as_a_job_and_the_page_says_so_while_it_runs(
+    client, staff_user, recipes, settings
+):
+    """Outside the synchronous test mode the request only queues the job (a correction of a
+    known ingredient re-derives every recipe); the labels change when the job runs."""
+    from pilot.jobs import run_job
+    from pilot.models import Job
+
+    settings.JOBS_SYNC = False  # the in-process worker starts on commit, which never comes here
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("ingredients-classify"), {"name": ["glorp"], "facts": ["animal"]}, follow=True
+    )
+    record = Job.objects.get()
+    assert (record.kind, record.state, record.created_by) == ("relabel", "queued", staff_user)
+    assert f"runs in the background (job {record.pk}" in response.content.decode()
+    assert not IngredientClassification.objects.exists()
+    assert "vegetarian" not in Recipe.objects.get(external_id="R1").diet_labels  # glorp unknown
+
+    run_job(record.pk)
+    record.refresh_from_db()
+    assert record.state == "done" and record.result.startswith("Classified 1 name(s) (glorp)")
+    assert IngredientClassification.objects.get().classified_by == staff_user
+    labels = Recipe.objects.get(external_id="R1").diet_labels
+    assert "vegetarian" not in labels and "gluten_free" in labels

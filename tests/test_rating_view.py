@@ -111,7 +111,19 @@ def test_it_is_a_404_for_someone_elses_recommendation(pilot, study, other_partic
     theirs = recommend(make_batch(study, 47), other_participant, make_recipes(1))[0]
     response = pilot.post(url(theirs), {"stars": "4", "would_cook": "yes"}, **JSON)
     assert response.status_code == 404
-    assert pilot.post(url(theirs), {"stars": "4", "would_cook": "yes"}).status_code == 404
+    assert response["Content-Type"] == "application/json"  # rate.js reads the error
+    assert response.json() == {"error": "No such recommendation for you."}
+    assert response["Cache-Control"] == "private, no-store"
+    page = pilot.post(url(theirs), {"stars": "4", "would_cook": "yes"})
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    assert not Rating.objects.exists()
+
+
+def test_a_json_client_that_is_no_pilot_user_gets_a_json_403(client, staff_user, recs):
+    client.force_login(staff_user)
+    response = client.post(url(recs[0]), {"stars": "4", "would_cook": "yes"}, **JSON)
+    assert response.status_code == 403 and response.json() == {"error": "This is for pilot users."}
+    assert client.post(url(recs[0]), {"stars": "4"}).status_code == 403
     assert not Rating.objects.exists()
 
 

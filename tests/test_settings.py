@@ -140,7 +140,10 @@ def test_it_checks_time_zones():
 def load_settings(**env):
     """Import pilot.settings in a fresh interpreter with exactly these variables."""
     clean = {"PATH": os.environ["PATH"], "ENV_FILE": "", **env}
-    code = "import pilot.settings as s; print(s.DEBUG, s.JOBS_INLINE, s.DATABASES['default']['ENGINE'], s.EMAIL_BACKEND)"
+    code = (
+        "import pilot.settings as s; print(s.DEBUG, s.JOBS_INLINE, s.DATABASES['default']['ENGINE'],"
+        " s.EMAIL_BACKEND, getattr(s, 'CACHES', {}).get('default', {}).get('BACKEND', 'locmem'))"
+    )
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -165,6 +168,7 @@ def test_it_starts_with_the_embedded_defaults_in_debug():
         "True",
         "django.db.backends.sqlite3",
         "django.core.mail.backends.console.EmailBackend",
+        "locmem",  # each process its own cache
     ]
 
 
@@ -181,6 +185,7 @@ def test_it_switches_to_postgres_redis_and_smtp_from_the_environment():
         "False",
         "django.db.backends.postgresql",
         "django.core.mail.backends.smtp.EmailBackend",
+        "django.core.cache.backends.redis.RedisCache",  # shared by web processes and workers
     ]
 
 

@@ -123,6 +123,10 @@ def _check_arms(arms: list[ArmSpec]) -> dict[int, ModelVersion]:
     return versions
 
 
+#: Keys a study cannot have: /dashboard/<key>/ would reach another page.
+RESERVED_KEYS = frozenset({"recipes"})
+
+
 @transaction.atomic
 def create_study(
     key: str,
@@ -140,6 +144,10 @@ def create_study(
 ) -> Study:
     if not re.fullmatch(r"[-a-z0-9_]{1,60}", key or ""):
         raise StudyError(f"study key {key!r}: use 1-60 lower-case letters, digits, - or _")
+    if key in RESERVED_KEYS:
+        raise StudyError(
+            f"study key {key!r} is taken by a dashboard address (/dashboard/{key}/); choose another"
+        )
     if Study.objects.filter(key=key).exists():
         raise StudyError(f"a study with key {key!r} exists already")
     _check_schedule(tz, response_days, remind_after_days)

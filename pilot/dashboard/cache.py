@@ -13,10 +13,14 @@ entries expire after an hour in any case.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from pilot.models import (
     Arm,
@@ -29,6 +33,8 @@ from pilot.models import (
 )
 
 TIMEOUT = 3600
+#: The latest snapshot of a page is kept a day (served, marked, while a rebuild runs).
+LATEST_TIMEOUT = 86400
 COUNTER = "dash:writes"
 WATCHED = (Rating, QuestionnaireAnswer, Recommendation, Participant, Recipe, Arm, ModelVersion)
 
@@ -65,13 +71,68 @@ def fingerprint(study) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
-def cached(study, name: str, params: dict, build):
-    """``build()``'s result, cached under (study, name, params, fingerprint)."""
+@dataclass(frozen=True)
+class Freshness:
+    """How current a served page is."""
+
+    built_at: datetime
+    #: Built from the data as they are now (False: an earlier snapshot, a rebuild queued).
+    current: bool
+
+
+def _digest(params: dict) -> str:
     flat = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if v)
-    digest = hashlib.sha256(flat.encode()).hexdigest()[:16]
-    key = f"dash:{study.pk}:{name}:{fingerprint(study)}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return hashlib.sha256(flat.encode()).hexdigest()[:16]
+
+
+def shares_cache_with_jobs() -> bool:
+    """True when a background job's cache writes reach this process's reads.
+
+    The embedded worker thread runs in the web process (same per-process cache); an RQ
+    worker is another process, so only a shared cache backend (Redis, Memcached, database)
+    lets it warm the pages the web serves.
+    """
+    backend = settings.CACHES["default"]["BACKEND"]
+    return settings.JOBS_INLINE or "locmem" not in backend.lower()
+
+
+def snapshot(study, name: str, params: dict, build, fp: str | None = None, *, refresh=None):
+    """(value, Freshness): ``build()``'s result for the data as they are (fingerprint ``fp``).
+
+    Built entries are kept under (study, name, params, fingerprint) and, as the "latest"
+    snapshot, under (study, name, params). When the data changed since the latest snapshot
+    and ``refresh`` is given (it queues a background rebuild, see ``pilot.dashboard.warm``),
+    the latest snapshot is served at once, marked not current, instead of building in the
+    request; a synchronous job runner (the tests) rebuilds before this returns, and the
+    fresh entry is served. Without a snapshot, or without ``refresh``, it builds here.
+    """
+    fp = fp or fingerprint(study)
+    digest = _digest(params)
+    key = f"dash:{study.pk}:{name}:{fp}:{digest}"
+    latest_key = f"dash:{study.pk}:{name}:latest:{digest}"
+    entry = cache.get(key)
+    if entry is None and refresh is not None and shares_cache_with_jobs():
+        latest = cache.get(latest_key)
+        if latest is not None:
+            refresh()
+            entry = cache.get(key)
+            if entry is None:
+                return latest["value"], Freshness(latest["built_at"], current=False)
+    if entry is None:
+        entry = {"value": build(), "built_at": timezone.now()}
+        cache.set(key, entry, TIMEOUT)
+        cache.set(latest_key, entry, LATEST_TIMEOUT)
+    return entry["value"], Freshness(entry["built_at"], current=True)
+
+
+def cached(study, name: str, params: dict, build, fp: str | None = None):
+    """``build()``'s result for the data as they are now (no earlier snapshot served).
+
+    ``fp``: the study's fingerprint when the caller already read it (one query saved).
+    """
+    return snapshot(study, name, params, build, fp)[0]
+
+
+def claim(study, name: str, params: dict, fp: str) -> bool:
+    """True once per (study, page, params, fingerprint) for ten minutes: who queues a rebuild."""
+    return cache.add(f"dash:warming:{study.pk}:{name}:{fp}:{_digest(params)}", 1, 600)

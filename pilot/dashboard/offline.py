@@ -16,9 +16,6 @@ missing reads as None (a version trained before metrics were recorded shows dash
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 #: Offline metrics shown beside the pilot: key, label.
 OFFLINE = (
     ("precision", "precision@k"),
@@ -57,12 +54,16 @@ def offline_metrics(version) -> dict[str, float | None]:
 
 
 def holdout_people(version) -> dict[str, dict]:
-    """customer id -> that person's holdout metrics; {} when there is no readable file."""
-    path = getattr(version, "holdout_file", "") or ""
-    if not path:
+    """customer id -> that person's holdout metrics (``pilot.training.holdout_people``);
+    {} when there is no readable file or it is not laid out as expected."""
+    from pilot.training import holdout_people as read
+
+    if not (getattr(version, "holdout_file", "") or ""):
         return {}
     try:
-        people = json.loads(Path(path).read_text()).get("people") or {}
-    except (OSError, ValueError, AttributeError):
+        people = read(version)
+    except (AttributeError, TypeError):  # a JSON file that is not an object
         return {}
-    return people if isinstance(people, dict) else {}
+    if not isinstance(people, dict):
+        return {}
+    return {str(k): v for k, v in people.items() if isinstance(v, dict)}

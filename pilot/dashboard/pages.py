@@ -7,6 +7,7 @@ the table's CSV download (``/dashboard/<study>/<page>/<section>.csv``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -18,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from pilot.dashboard import figures, offline, seasons
-from pilot.dashboard.queries import CONSTRUCTS, StudyData, comments, interacting_people, item_users
+from pilot.dashboard.queries import (
+    CONSTRUCTS,
+    SEGMENTS,
+    StudyData,
+    comments,
+    interacting_people,
+    item_users,
+)
 from recommender import metrics as rm
 from recommender import stats
 
@@ -35,13 +43,33 @@ class Section:
     figure: str = ""
     note: str = ""
     labels: dict = field(default_factory=dict)
+    #: Columns naming a recipe -> the row key holding its external id (linked on the page).
+    links: dict = field(default_factory=dict)
+
+    #: Rows in the CSV when ``rows`` holds only the first ones (a trimmed page).
+    total: int | None = None
 
     #: Rows shown on the page (the CSV has them all).
     SHOWN = 300
 
     @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
+
+    @property
     def cells(self) -> list[list]:
         return [[row.get(c) for c in self.columns] for row in self.rows[: self.SHOWN]]
+
+    @property
+    def linked_cells(self) -> list[list[tuple]]:
+        """Like :attr:`cells`, each cell as (value, recipe external id or None)."""
+        return [
+            [
+                (row.get(c), row.get(self.links[c]) if c in self.links else None)
+                for c in self.columns
+            ]
+            for row in self.rows[: self.SHOWN]
+        ]
 
     @property
     def headers(self) -> list[str]:
@@ -57,9 +85,31 @@ class Page:
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
 
+    def trimmed(self) -> Page:
+        """The page as rendered: each table's first ``Section.SHOWN`` rows and its count
+        (a page with 60,000 comments stays small in the cache; its CSV is built whole)."""
+        return dataclasses.replace(self, sections=[
+            dataclasses.replace(s, rows=s.rows[: s.SHOWN], total=s.count) for s in self.sections
+        ])  # fmt: skip
 
-def _ci(values, clusters) -> stats.Interval:
-    return stats.cluster_bootstrap_ci(values, clusters, n_boot=N_BOOT, seed=SEED)
+
+def _ci(values, codes) -> stats.Interval:
+    """``stats.cluster_bootstrap_ci`` over participants, the same interval bit for bit.
+
+    ``codes``: each value's participant as the dense code ``queries`` gives them (ranks of
+    the sorted participant ids, the order ``cluster_bootstrap_ci`` sorts them in), so the
+    per-participant sums and counts are two ``bincount`` calls, no sort.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    codes = np.asarray(codes, dtype=np.int64)
+    keep = ~np.isnan(values)
+    values, codes = values[keep], codes[keep]
+    if not values.size:
+        return stats.cluster_bootstrap_sums([], [], n_boot=N_BOOT, seed=SEED)
+    interval = stats.cluster_bootstrap_sums(
+        np.bincount(codes, weights=values), np.bincount(codes), n_boot=N_BOOT, seed=SEED
+    )
+    return dataclasses.replace(interval, estimate=float(values.mean()))
 
 
 def _put(row: dict, name: str, interval: stats.Interval) -> None:
@@ -76,7 +126,7 @@ def _r(value, digits=4):
 
 def _rated_cis(row: dict, group: pd.DataFrame) -> None:
     rated = group[group["rated"]]
-    who = rated["participant_id"].to_numpy()
+    who = rated["pcode"].to_numpy()
     _put(row, "mean_stars", _ci(rated["stars"].to_numpy(float), who))
     row["stars_ci_low"], row["stars_ci_high"] = (
         row.pop("mean_stars_ci_low"),
@@ -288,23 +338,55 @@ def versus_rows(data: StudyData) -> list[dict]:
     return rows
 
 
-def participant_points(data: StudyData) -> list[dict]:
+def participant_points(data: StudyData) -> tuple[list[dict], list[dict]]:
+    """One point per participant with both a holdout metric and a rating, and per arm the
+    count of who is plotted and who is not (absent from the version's holdout, or no
+    rating yet)."""
     rated = data.recs[data.recs["rated"]]
     mean_stars = rated.groupby("participant_id")["stars"].mean()
     people = data.participants.set_index("id")
-    points = []
+    points, counts = [], []
     for arm in data.arms:
         holdout = offline.holdout_people(arm.model_version)
+        members = people.index[people["arm_id"] == arm.pk]
+        count = {"arm": arm.name, "version": arm.model_version.name,
+                 "participants": int(len(members)), "plotted": 0, "not_in_holdout": 0,
+                 "no_rating": 0, "holdout_file": bool(holdout)}  # fmt: skip
+        counts.append(count)
         if not holdout:
             continue
-        for pid in people.index[people["arm_id"] == arm.pk]:
-            record = holdout.get(people.at[pid, "customer_id"]) or {}
+        for pid in members:
+            record = holdout.get(str(people.at[pid, "customer_id"])) or {}
             value = record.get(offline.PRIMARY)
-            if value is None or pid not in mean_stars.index:
-                continue
-            points.append({"participant": people.at[pid, "pseudonym"], "arm": arm.name,
-                           "offline_ndcg": _r(value), "mean_stars": _r(mean_stars[pid])})  # fmt: skip
-    return points
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                count["not_in_holdout"] += 1
+            elif pid not in mean_stars.index:
+                count["no_rating"] += 1
+            else:
+                count["plotted"] += 1
+                points.append({"participant": people.at[pid, "pseudonym"], "arm": arm.name,
+                               "offline_ndcg": _r(value), "mean_stars": _r(mean_stars[pid])})  # fmt: skip
+    return points, counts
+
+
+def _holdout_note(counts: list[dict]) -> str:
+    if not any(c["holdout_file"] for c in counts):
+        return (
+            "No per-participant holdout metrics recorded for these versions "
+            "(ModelVersion.holdout_file)."
+        )
+    parts = []
+    for c in counts:
+        if not c["holdout_file"]:
+            parts.append(f"{c['arm']} ({c['version']}): no holdout file")
+            continue
+        parts.append(
+            f"{c['arm']} ({c['version']}): {c['plotted']} of {c['participants']} plotted, "
+            f"{c['not_in_holdout']} not in the version's holdout (or without NDCG@k there), "
+            f"{c['no_rating']} "
+            "without a rating yet"
+        )
+    return "Participants per arm: " + "; ".join(parts) + "."
 
 
 def versus(data: StudyData, params=None) -> Page:
@@ -324,7 +406,7 @@ def versus(data: StudyData, params=None) -> Page:
         points, "offline_ndcg", "mean_stars", title="Offline NDCG@k against pilot mean stars",
         x_title="offline NDCG@k", y_title="pilot mean stars", label="label",
     )  # fmt: skip
-    per_person = participant_points(data)
+    per_person, holdout_counts = participant_points(data)
     person_fig = figures.scatter(
         per_person, "offline_ndcg", "mean_stars", group="arm",
         title="Each participant: holdout NDCG@k against their mean stars",
@@ -356,10 +438,13 @@ def versus(data: StudyData, params=None) -> Page:
                 ["participant", "arm", "offline_ndcg", "mean_stars"],
                 per_person,
                 figures.to_html(person_fig) if per_person else "",
-                note=""
-                if per_person
-                else "No per-participant holdout metrics recorded "
-                "for these versions (ModelVersion.holdout_file).",
+                note=_holdout_note(holdout_counts),
+            ),  # fmt: skip
+            Section(
+                "holdout",
+                "Who is on the per-participant scatter",
+                ["arm", "version", "participants", "plotted", "not_in_holdout", "no_rating"],
+                holdout_counts,
             ),  # fmt: skip
             Section(
                 "beyond",
@@ -378,17 +463,31 @@ def versus(data: StudyData, params=None) -> Page:
                 figures.to_html(beyond_fig) if beyond else "",
             ),  # fmt: skip
         ],
-        {"tau": tau},
+        {"tau": tau, "holdout": holdout_counts},
     )
 
 
 # ------------------------------------------------------------------ 3. how many
+def answerable(data: StudyData) -> pd.Series:
+    """Which recommendations count in an answer rate: those of the weeks whose answering
+    window has closed (batch status "closed"), or all of them while no week has closed.
+
+    A week still open for answers (the current one) would pull every rate down.
+    """
+    closed = data.batches.loc[data.batches["status"] == "closed", "id"]
+    if not len(closed):
+        return pd.Series(True, index=data.recs.index)
+    return data.recs["batch_id"].isin(set(closed))
+
+
 def _position_rows(data: StudyData, key: str) -> list[dict]:
     rows = []
+    counted = answerable(data)
     for values, group in data.recs.groupby(key, sort=True):
-        who = group["participant_id"].to_numpy()
-        row = {key: values, "recommendations": len(group), "ratings": int(group["rated"].sum())}
-        _put(row, "answer_rate", _ci(group["rated"].to_numpy(float), who))
+        closed = group[counted.loc[group.index].to_numpy()]
+        row = {key: values, "recommendations": len(group), "ratings": int(group["rated"].sum()),
+               "answerable": len(closed)}  # fmt: skip
+        _put(row, "answer_rate", _ci(closed["rated"].to_numpy(float), closed["pcode"].to_numpy()))
         _rated_cis(row, group)
         rows.append(row)
     return rows
@@ -419,7 +518,7 @@ def howmany(data: StudyData, params=None) -> Page:
     data.recs["batch_size"] = data.recs["arm_id"].map({a.pk: a.batch_size for a in data.arms})
     by_rank = _position_rows(data, "rank")
     by_size = _position_rows(data, "batch_size")
-    columns = ["recommendations", "ratings", "answer_rate", "answer_rate_ci_low",
+    columns = ["recommendations", "ratings", "answerable", "answer_rate", "answer_rate_ci_low",
                "answer_rate_ci_high", "mean_stars", "stars_ci_low", "stars_ci_high", "liked_share",
                "liked_share_ci_low", "liked_share_ci_high", "would_cook_yes_share",
                "would_cook_yes_share_ci_low", "would_cook_yes_share_ci_high"]  # fmt: skip
@@ -471,18 +570,22 @@ def howmany(data: StudyData, params=None) -> Page:
 
 # ------------------------------------------------------------------ 4. seasonality
 def season_status(data: StudyData) -> pd.Series:
-    tags = data.recipes.set_index("id")["tags"]
-    monday = data.batches.set_index("id")["monday"]
-    pairs = pd.Series(list(zip(data.recs["recipe_id"], data.recs["batch_id"], strict=True)),
-                      index=data.recs.index)  # fmt: skip
-    memo: dict = {}
+    """ "in", "out" or "none" for each recommendation: its recipe's tags in its week.
 
-    def one(pair):
-        if pair not in memo:
-            memo[pair] = seasons.status(tags.get(pair[0], []), monday[pair[1]])
-        return memo[pair]
-
-    return pairs.map(one) if len(pairs) else pd.Series([], dtype=str)
+    Computed once per distinct (recipe, batch) pair and spread back to the rows.
+    """
+    if not len(data.recs):
+        return pd.Series([], dtype=str)
+    tags = dict(zip(data.recipes["id"].tolist(), data.recipes["tags"], strict=True))
+    monday = dict(zip(data.batches["id"].tolist(), data.batches["monday"], strict=True))
+    recipe, batch = data.recs["recipe_id"].to_numpy(), data.recs["batch_id"].to_numpy()
+    span = int(batch.max()) + 1
+    unique, inverse = np.unique(recipe * span + batch, return_inverse=True)
+    status = np.array(
+        [seasons.status(tags.get(int(k // span), []), monday[int(k % span)]) for k in unique],
+        dtype=object,
+    )
+    return pd.Series(status[inverse.ravel()], index=data.recs.index)
 
 
 def seasonality(data: StudyData, params=None) -> Page:
@@ -503,9 +606,7 @@ def seasonality(data: StudyData, params=None) -> Page:
         part = rated[rated["season"] == name]
         row = {"season": {"in": "in its window", "out": "out of its window",
                           "none": "no season/holiday tag"}[name], "ratings": len(part)}  # fmt: skip
-        _put(
-            row, "mean_stars", _ci(part["stars"].to_numpy(float), part["participant_id"].to_numpy())
-        )
+        _put(row, "mean_stars", _ci(part["stars"].to_numpy(float), part["pcode"].to_numpy()))
         compare.append(row)
     note = (
         f"Mann-Whitney U of in-window against out-of-window ratings: U = {test.statistic:.1f}, "
@@ -559,12 +660,13 @@ def seasonality(data: StudyData, params=None) -> Page:
 
 # ------------------------------------------------------------------ 5. segments
 def segments(data: StudyData, params=None) -> Page:
-    from pilot.dashboard.queries import SEGMENTS
-
-    people = data.participants.set_index("id")
     sections, spread = [], []
+    codes = data.recs["pcode"].to_numpy()
     for key, label in SEGMENTS:
-        data.recs["_segment"] = data.recs["participant_id"].map(people[key])
+        size = int(data.participants["pcode"].max()) + 1 if len(data.participants) else 0
+        by_code = np.empty(size, dtype=object)
+        by_code[data.participants["pcode"].to_numpy()] = data.participants[key].to_numpy()
+        data.recs["_segment"] = by_code[codes]
         rows = []
         for value, group in data.recs.groupby("_segment", sort=True):
             row = {"segment": label, "value": value,
@@ -612,20 +714,27 @@ def feedback_rows(data: StudyData, params) -> list[dict]:
     names = dict(zip(data.participants["id"], data.participants["pseudonym"], strict=True))
     arms = dict(zip(data.participants["id"], data.participants["arm"], strict=True))
     weeks = dict(zip(data.batches["id"], data.batches["week"], strict=True))
-    rows = []
-    found = comments(data.study)
-    found = found[found["participant_id"].isin(names)]
-    for r in found.itertuples(index=False):
-        rows.append({"kind": "comment", "participant": names[r.participant_id],
-                     "arm": arms[r.participant_id], "week": weeks[r.batch_id],
-                     "recipe": r.title, "rank": r.rank, "stars": r.stars,
-                     "would_cook": r.would_cook, "explanation": r.explanation,
-                     "text": r.comment})  # fmt: skip
-    for r in data.answers.itertuples(index=False):
-        if r.free_text:
-            rows.append({"kind": "questionnaire", "participant": names[r.participant_id], "arm": r.arm, "week": r.week, "recipe": "", "rank": None,
-                         "stars": None, "would_cook": "", "explanation": "", "text": r.free_text})  # fmt: skip
+    rows = [
+        {"kind": "comment", "participant": names[pid], "arm": arms[pid], "week": weeks[batch],
+         "recipe": title, "recipe_id": external_id, "rank": rank, "stars": stars,
+         "would_cook": would_cook,
+         "explanation": explanation, "text": comment}
+        for pid, batch, title, external_id, rank, explanation, stars, would_cook, comment
+         in comments(data.study)
+        if pid in names
+    ]  # fmt: skip
+    answers = data.answers
+    for pid, arm, week, text in zip(
+        answers["participant_id"].tolist(), answers["arm"].tolist(), answers["week"].tolist(),
+        answers["free_text"].tolist(), strict=True,
+    ):  # fmt: skip
+        if text:
+            rows.append({"kind": "questionnaire", "participant": names[pid], "arm": arm,
+                         "week": week, "recipe": "", "rank": None, "stars": None,
+                         "would_cook": "", "explanation": "", "text": text})  # fmt: skip
     arm, week, star, q = (params.get(k, "") for k in ("arm", "week", "stars", "q"))
+    if not (arm or week or star or q):
+        return rows
     needles = words(q) if q else []
     return [
         row for row in rows
@@ -636,15 +745,24 @@ def feedback_rows(data: StudyData, params) -> list[dict]:
 
 
 def frequent(rows: list[dict], top: int = 15) -> list[dict]:
+    """Per arm, the ``top`` most frequent words and word pairs (pairs seen more than once).
+
+    Each distinct text is split once and counted with its multiplicity, in the order texts
+    first appear: the same counts, and the same order among equal counts, as counting the
+    rows one by one.
+    """
+    texts: dict[str, Counter] = {}
+    for row in rows:
+        texts.setdefault(row["arm"], Counter())[row["text"]] += 1
     out = []
-    for arm in sorted({r["arm"] for r in rows}):
+    for arm in sorted(texts):
         singles, pairs = Counter(), Counter()
-        for row in rows:
-            if row["arm"] != arm:
-                continue
-            tokens = words(row["text"])
-            singles.update(tokens)
-            pairs.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+        for text, times in texts[arm].items():
+            tokens = words(text)
+            for token in tokens:
+                singles[token] += times
+            for a, b in zip(tokens, tokens[1:], strict=False):
+                pairs[f"{a} {b}"] += times
         out += [{"arm": arm, "kind": "word", "term": t, "count": n}
                 for t, n in singles.most_common(top)]  # fmt: skip
         out += [{"arm": arm, "kind": "pair", "term": t, "count": n}
@@ -687,6 +805,7 @@ def feedback(data: StudyData, params=None) -> Page:
                     "text",
                 ],
                 rows,
+                links={"recipe": "recipe_id"},
             ),  # fmt: skip
         ],
     )
@@ -792,9 +911,16 @@ def standing(data: StudyData) -> list[str]:
     if not weeks:
         return ["No week generated yet.", "No answers yet.", "No arm leads yet."]
     first = f"{len(weeks)} week{'s' if len(weeks) != 1 else ''} run ({weeks[0]} to {weeks[-1]})."
-    got = data.recs.groupby("week")["participant_id"].nunique().sum()
-    answered = rated.groupby("week")["participant_id"].nunique().sum()
-    second = f"Response rate {answered / got:.0%} ({answered} of {got} weekly lists answered)."
+    counted = answerable(data)
+    lists = data.recs[counted.to_numpy()]
+    got = lists.groupby("week")["participant_id"].nunique().sum()
+    answered = lists[lists["rated"]].groupby("week")["participant_id"].nunique().sum()
+    where = "" if bool(counted.all()) else " in the weeks closed for answers"
+    second = (
+        f"Response rate {answered / got:.0%} ({answered} of {got} weekly lists answered{where})."
+        if got
+        else "No answers yet."
+    )
     per_person = rated.groupby(["arm", "participant_id"])["stars"].mean()
     means = rated.groupby("arm")["stars"].mean().sort_values(ascending=False)
     if len(means) < 2:
@@ -810,3 +936,19 @@ def standing(data: StudyData) -> list[str]:
         f"{verdict} (Mann-Whitney on participants' means, p = {test.p_value:.3g})."
     )
     return [first, second, third]
+
+
+# ------------------------------------------------------------------ building a page
+FILTER_KEYS = [key for key, _ in SEGMENTS]
+
+
+def build(study, fp: str, page: str, params: dict, *, full: bool = False):
+    """(filters, weeks, Page) of one page: the study's shared data cut to the filters.
+
+    The page as rendered (``Page.trimmed``) unless ``full`` (every row: the CSVs).
+    """
+    from pilot.dashboard import queries
+
+    data = queries.subset(queries.shared(study, fp), {k: params.get(k, "") for k in FILTER_KEYS})
+    built = PAGES[page](data, params)
+    return data.filters, data.weeks, built if full else built.trimmed()

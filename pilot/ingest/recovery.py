@@ -9,10 +9,18 @@ short transactions too; afterwards the data is exactly as before the import.
 Whether an import is still alive: while it runs, it holds an exclusive ``flock`` on
 ``VAR_DIR/imports/extract-N.lock``. The kernel releases the lock when the process dies
 (also on SIGKILL), so an Extract that is ``running`` while nobody holds its lock was
-interrupted. ``recover_interrupted_imports`` runs before every import on SQLite and when the
-in-process job worker starts (with the web process). (SQLite lives on one
-machine, so a local lock is enough; on PostgreSQL an import is one transaction that the
-server rolls back itself when its process dies.)
+interrupted. (SQLite lives on one machine, so a local lock is enough.)
+
+On PostgreSQL an import is one transaction that the server rolls back itself when its
+process dies, but the Extract row, marked ``running`` before that transaction, stays so. The
+import's database session holds a session-level advisory lock (:data:`PG_LOCK_CLASS`, the
+Extract's id) for as long as it runs; the server releases it when the session ends, killed
+process included, on whichever machine it ran. A ``running`` Extract whose lock anyone can
+take is therefore dead: it is marked failed, with nothing to remove. (Advisory locks need
+a session of their own: behind a pooler in transaction mode, use session mode for workers.)
+
+``recover_interrupted_imports`` runs before every import, when the in-process job worker
+starts (with the web process) and in every tick (each minute under ``rqcron``).
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from pilot.models import Extract, Identity, Interaction
 
 logger = logging.getLogger(__name__)
 
+#: First key of the PostgreSQL advisory locks held by running imports ("RPIX").
+PG_LOCK_CLASS = 0x52504958
 #: Rows deleted per transaction while undoing an import.
 UNDO_ROWS = 20_000
 INTERRUPTED = (
@@ -43,8 +53,16 @@ def lock_path(extract_id: int) -> Path:
     return Path(settings.VAR_DIR) / "imports" / f"extract-{extract_id}.lock"
 
 
-def hold_lock(extract_id: int) -> int:
-    """Take the Extract's lock for this process; return the file descriptor to release."""
+def hold_lock(extract_id: int) -> int | None:
+    """Take the Extract's lock for this process; return what :func:`release_lock` takes.
+
+    SQLite: an exclusive ``flock`` (the file descriptor). PostgreSQL: a session-level
+    advisory lock on this thread's connection (None).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [PG_LOCK_CLASS, extract_id])
+        return None
     path = lock_path(extract_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -52,11 +70,22 @@ def hold_lock(extract_id: int) -> int:
     return fd
 
 
-def release_lock(fd: int) -> None:
-    os.close(fd)
+def release_lock(fd: int | None, extract_id: int | None = None) -> None:
+    if fd is not None:
+        os.close(fd)
+    elif extract_id is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PG_LOCK_CLASS, extract_id])
 
 
 def _is_alive(extract_id: int) -> bool:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [PG_LOCK_CLASS, extract_id])
+            (taken,) = cursor.fetchone()
+            if taken:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PG_LOCK_CLASS, extract_id])
+        return not taken
     path = lock_path(extract_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -100,8 +129,8 @@ def undo_import(extract: Extract) -> int:
 
 
 def recover_interrupted_imports() -> list[Extract]:
-    """Undo every SQLite import left ``running`` by a process that died; mark it failed."""
-    if connection.vendor != "sqlite":
+    """Undo every import left ``running`` by a process that died; mark it failed."""
+    if connection.vendor not in ("sqlite", "postgresql"):
         return []
     recovered = []
     for extract in Extract.objects.filter(status=Extract.Status.RUNNING):
@@ -122,5 +151,6 @@ def recover_interrupted_imports() -> list[Extract]:
                 "Import of extract %s was interrupted; %s rows removed", extract.pk, removed
             )
             recovered.append(extract)
-        lock_path(extract.pk).unlink(missing_ok=True)
+        if connection.vendor == "sqlite":
+            lock_path(extract.pk).unlink(missing_ok=True)
     return recovered

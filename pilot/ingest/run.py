@@ -136,12 +136,12 @@ def import_extract(
 
     sqlite = connection.vendor == "sqlite"
     lock = None
+    held = None
     if not dry_run:
-        if sqlite:
-            recover_interrupted_imports()
-            if extract.pk is None:  # a row to lock before it is marked running
-                extract.save()
-            lock = hold_lock(extract.pk)
+        recover_interrupted_imports()
+        if extract.pk is None:  # a row to lock before it is marked running
+            extract.save()
+        lock, held = hold_lock(extract.pk), extract.pk
         extract.status = Extract.Status.RUNNING
         extract.progress = 0
         extract.report = {"kind": kind, "started_at": started.isoformat()}
@@ -189,8 +189,8 @@ def import_extract(
     finally:
         if extract.pk and not dry_run:
             clear_progress(extract.pk)
-        if lock is not None:
-            release_lock(lock)
+        if held is not None:
+            release_lock(lock, held)
     return extract
 
 

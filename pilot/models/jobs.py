@@ -16,6 +16,7 @@ class Job(models.Model):
         CLOSE = "close", "Close"
         TICK = "tick", "Tick"
         SIGNIN = "signin", "Sign-in"
+        RELABEL = "relabel", "Relabel recipes"
         OTHER = "other", "Other"
 
     class State(models.TextChoices):

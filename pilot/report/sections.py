@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Count, Q
 
 from pilot.dashboard import figures, pages, queries
-from pilot.dashboard.cache import cached
+from pilot.dashboard.cache import cached, fingerprint
 from pilot.models import Participant
 
 
@@ -26,25 +26,26 @@ class Part:
 
 
 class Context:
-    """A study, its rows (loaded once) and its dashboard pages (built once, shared with the
-    dashboard's cache, so a report after a look at the dashboard costs little)."""
+    """A study, its rows (the dashboard's shared load) and its dashboard pages, built once and
+    kept in the dashboard's cache under the same key as the pages' CSVs (every row, the data
+    as they are now), so a report after a look at the dashboard costs little."""
 
     def __init__(self, study):
         self.study = study
+        self.fp = fingerprint(study)
         self._data = None
 
     @property
     def data(self) -> queries.StudyData:
         if self._data is None:
-            self._data = queries.load(self.study)
+            self._data = queries.subset(queries.shared(self.study, self.fp), {})
         return self._data
 
     def page(self, name: str) -> pages.Page:
-        # Same cache key and value as pilot.views.dashboard._page with no filters.
         def build():
-            return self.data.filters, self.data.weeks, pages.PAGES[name](self.data, {})
+            return pages.build(self.study, self.fp, name, {}, full=True)
 
-        return cached(self.study, name, {}, build)[2]
+        return cached(self.study, f"{name}.csv", {}, build, self.fp)[2]
 
 
 def _narrow(section: pages.Section, columns: list[str], **changes) -> pages.Section:

@@ -13,44 +13,75 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from pilot.access import analyst_required
-from pilot.dashboard import pages, queries
-from pilot.dashboard.cache import cached
+from pilot.dashboard import pages, queries, warm
+from pilot.dashboard.cache import fingerprint, snapshot
 from pilot.jobs import dotted_path, enqueue
 from pilot.models import Job, Study
 from pilot.report import report_job, reports_dir
 
-FILTER_KEYS = [key for key, _ in queries.SEGMENTS]
 
+def _page(request, key, page, *, current=False):
+    """The built page (filters, weeks, Page), its study, fingerprint and Freshness.
 
-def _page(request, key, page):
+    A page (not a CSV: ``current``) may be the latest snapshot while a rebuild runs.
+    """
     study = get_object_or_404(Study, key=key)
     if page not in pages.PAGES:
         raise Http404("No such dashboard page.")
     params = {k: request.GET.get(k, "") for k in request.GET}
-
-    def build():
-        data = queries.load(study, {k: params.get(k, "") for k in FILTER_KEYS})
-        return data.filters, data.weeks, pages.PAGES[page](data, params)
-
-    filters, weeks, built = cached(study, page, params, build)
-    return study, filters, weeks, built
+    fp = fingerprint(study)
+    if current:  # a CSV: every row, for the data as they are now
+        (filters, weeks, built), fresh = snapshot(
+            study,
+            f"{page}.csv",
+            params,
+            lambda: pages.build(study, fp, page, params, full=True),
+            fp,
+        )
+    else:
+        (filters, weeks, built), fresh = snapshot(
+            study,
+            page,
+            params,
+            lambda: pages.build(study, fp, page, params),
+            fp,
+            refresh=warm.refresh_later(study, page, params, fp),
+        )
+    return study, fp, filters, weeks, built, fresh
 
 
 @analyst_required
 def home(request):
     studies = list(Study.objects.order_by("-active", "name"))
     for study in studies:
-        study.lines = cached(study, "standing", {}, lambda s=study: pages.standing(queries.load(s)))
+        fp = fingerprint(study)
+        study.lines, study.fresh = snapshot(
+            study,
+            "standing",
+            {},
+            lambda s=study, f=fp: pages.standing(queries.shared(s, f)),
+            fp,
+            refresh=warm.refresh_later(study, "", {}, fp),
+        )
     return render(request, "dashboard/home.html", {"studies": studies})
 
 
 @analyst_required
 def study_page(request, key, page="overview"):
-    study, filters, weeks, built = _page(request, key, page)
-    segments = cached(study, "segments-values", {}, lambda: queries.segment_values(study))
+    study, fp, filters, weeks, built, fresh = _page(request, key, page)
+    params = {k: request.GET.get(k, "") for k in request.GET}
+    segments, _ = snapshot(
+        study,
+        "segments-values",
+        {},
+        lambda: queries.segment_values(study, queries.shared(study, fp)),
+        fp,
+        refresh=warm.refresh_later(study, page, params, fp),  # the page's own rebuild
+    )
     context = {
         "study": study,
         "page": built,
+        "fresh": fresh,
         "slug": page,
         "tabs": pages.TITLES,
         "filters": filters,
@@ -64,7 +95,7 @@ def study_page(request, key, page="overview"):
 
 @analyst_required
 def section_csv(request, key, page, section):
-    study, _, _, built = _page(request, key, page)
+    study, _, _, _, built, _ = _page(request, key, page, current=True)
     found = built.section(section)
     if found is None:
         raise Http404("No such table on this page.")

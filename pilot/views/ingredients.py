@@ -9,9 +9,10 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from pilot.access import staff_required
-from pilot.ingredients.facts import FACTS, labels_broken
-from pilot.ingredients.worklist import classify, worklist
-from pilot.models import IngredientClassification, UnknownIngredient
+from pilot.ingredients.facts import FACTS
+from pilot.ingredients.worklist import worklist
+from pilot.jobs import classify_ingredients_job, enqueue
+from pilot.models import IngredientClassification, Job, UnknownIngredient
 
 ROWS_SHOWN = 300
 HISTORY_SHOWN = 30
@@ -51,11 +52,11 @@ def _render_worklist(request, form, status=200):
     shown = rows[:ROWS_SHOWN]
     examples = {}
     for row in UnknownIngredient.objects.filter(name__in=[r.name for r in shown[:50]]).values(
-        "name", "recipe__title"
+        "name", "recipe__title", "recipe__external_id"
     )[:2000]:
-        examples.setdefault(row["name"], row["recipe__title"])
+        examples.setdefault(row["name"], (row["recipe__title"], row["recipe__external_id"]))
     context = {
-        "rows": [(r, examples.get(r.name, "")) for r in shown],
+        "rows": [(r, examples.get(r.name)) for r in shown],
         "total": total,
         "shown": len(shown),
         "form": form,
@@ -77,15 +78,26 @@ def classify_view(request):
     if not form.is_valid():
         return _render_worklist(request, form, status=400)
     data = form.cleaned_data
-    done = classify(data["name_list"], data["facts"], request.user, data["note"])
-    broken = ", ".join(sorted(labels_broken(done.facts))) or "no label"
-    messages.success(
-        request,
-        f"Classified {len(done.names)} name(s) ({', '.join(done.names[:5])}"
-        f"{'...' if len(done.names) > 5 else ''}) as {', '.join(done.facts) or 'no fact'} "
-        f"(breaks {broken}); {done.recipes_relabelled} of {done.recipes_checked} affected "
-        "recipes got new labels.",
+    record = enqueue(
+        classify_ingredients_job,
+        data["name_list"],
+        list(data["facts"]),
+        request.user.pk,
+        data["note"],
+        user=request.user,
     )
+    record.refresh_from_db()
+    if record.state == Job.State.DONE:
+        messages.success(request, record.result)
+    elif record.state == Job.State.FAILED:
+        messages.error(request, f"Classifying failed: {record.error.splitlines()[0]}")
+    else:
+        messages.info(
+            request,
+            f"Classifying {len(data['name_list'])} name(s) and relabelling the recipes runs in "
+            f"the background (job {record.pk}, on the Jobs page); the worklist shows the "
+            "result when it is done.",
+        )
     return redirect("ingredients-worklist")
 
 

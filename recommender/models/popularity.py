@@ -9,7 +9,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recommender.data import Interactions
-from recommender.models.base import Recommender, group_sentence
+from recommender.models.base import Recommender
+from recommender.models.sentences import group_sentence
 
 __all__ = ["Popularity"]
 

@@ -45,6 +45,8 @@ def test_it_refuses_untrained_versions_bad_sizes_and_bad_schedules(versions):
     for kwargs, message in cases:
         with pytest.raises(StudyError, match=message):
             create_study("bad-study", **kwargs)
+    with pytest.raises(StudyError, match="taken by a dashboard address"):
+        create_study("recipes", arms=[ArmSpec("a", als.pk, 5)])  # /dashboard/recipes/ is search
     assert not ModelVersion.objects.filter(arms__isnull=False).exists()
 
 

@@ -1,5 +1,6 @@
-"""Run by tests/ingest/test_sqlite_long_import.py in a separate process, on a SQLite file
-(``DATABASE_URL``): set up users, do site writes while an import runs, print a snapshot.
+"""Run by tests/ingest/test_sqlite_long_import.py (and test_postgres_killed_import.py) in a
+separate process, on the database ``DATABASE_URL`` names: set up users, do site writes while
+an import runs, print a snapshot.
 
 ``python -m tests.ingest.sqlite_site setup|writes|snapshot|recover`` prints JSON.
 """
@@ -80,9 +81,9 @@ def snapshot() -> dict:
             cursor.execute(
                 f"SELECT count(*), coalesce(sum(id), 0), coalesce(max(id), 0) FROM {table}"
             )
-            out[table] = list(cursor.fetchone())
+            out[table] = [int(v) for v in cursor.fetchone()]  # PostgreSQL sums are numeric
         cursor.execute("SELECT count(*), coalesce(sum(length(key)), 0) FROM pilot_interaction")
-        out["keys"] = list(cursor.fetchone())
+        out["keys"] = [int(v) for v in cursor.fetchone()]
         cursor.execute("SELECT id, status FROM pilot_extract ORDER BY id")
         out["extracts"] = [list(row) for row in cursor.fetchall()]
     return out

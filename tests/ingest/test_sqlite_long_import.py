@@ -58,13 +58,11 @@ def interactions_file(path: Path, rows: int = ROWS) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory):
-    """A migrated SQLite file with recipes, a staff user and a pilot user; a 1M-row file."""
-    folder = tmp_path_factory.mktemp("sqlite-site")
+def prepare_site(database_url: str, folder: Path) -> dict:
+    """Migrate the database, import 50 recipes, add a staff and a pilot user; the site's env."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "VAR_DIR": str(folder / "var"),
         "ALLOWED_HOSTS": "testserver",
@@ -75,6 +73,14 @@ def prepared(tmp_path_factory):
     recipes.write_text("recipe_id,title\n" + "".join(f"R{i},Recipe {i}\n" for i in range(1, 51)))
     run(env, "manage.py", "import_extract", "recipes", str(recipes))
     site(env, "setup")
+    return env
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A migrated SQLite file with recipes, a staff user and a pilot user; a 1M-row file."""
+    folder = tmp_path_factory.mktemp("sqlite-site")
+    env = prepare_site(f"sqlite:///{folder / 'db.sqlite3'}", folder)
     return folder, env, interactions_file(folder / "interactions.csv")
 
 
@@ -134,20 +140,27 @@ def wait_for_progress(env, process: subprocess.Popen, percent: int) -> None:
 def assert_went_through(result: dict) -> None:
     for name in ("login", "signin", "write"):
         step = result[name]
+        # The site waits at most BUSY seconds for SQLite's lock (SQLITE_BUSY_TIMEOUT below), so
+        # a write queued behind the whole import would fail with "database is locked".
         assert step["error"] == "" and step["status"] in (200, 302), (name, step)
-        assert step["seconds"] < 3, (name, step)  # not queued behind the whole import
     assert result["logged_in"] and result["links_created"] == 1
+
+
+#: Seconds the site's writes may wait for SQLite's write lock in the test below: far less than
+#: the import takes (26 s on one core), far more than one of its short transactions.
+BUSY = 5
 
 
 def test_it_lets_a_sign_in_and_another_users_write_through_a_long_import(sqlite_site):
     db, env, big = sqlite_site
     importing = start_import(env, big)
+    impatient = {**env, "SQLITE_BUSY_TIMEOUT": str(BUSY)}
     try:
         wait_for_progress(env, importing, 20)  # reading and validating the file
-        while_reading = site(env, "writes")
+        while_reading = site(impatient, "writes")
         assert_went_through(while_reading)
         wait_for_rows(db, importing, 1)  # writing it, in short transactions
-        while_writing = site(env, "writes")
+        while_writing = site(impatient, "writes")
         still_running = importing.poll() is None
         written_meanwhile = count(db, "SELECT count(*) FROM pilot_interaction")
     finally:

@@ -19,7 +19,7 @@ from recommender.data import Interactions, Split, split_by_time
 from recommender.evaluate import evaluate
 from recommender.metrics import ranking_metrics
 from recommender.models import ALS, Popularity
-from recommender.models.base import Recommendation, Recommendations
+from recommender.models.results import Recommendation, Recommendations
 
 
 class FixedLists:

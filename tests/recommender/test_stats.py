@@ -8,6 +8,7 @@ import pytest
 from recommender.stats import (
     bootstrap_ci,
     cluster_bootstrap_ci,
+    cluster_bootstrap_sums,
     kendall_tau,
     mann_whitney,
     paired_bootstrap,
@@ -198,3 +199,84 @@ def test_sample_ratio_mismatch():
         sample_ratio_mismatch([10], [1])
     with pytest.raises(ValueError):
         sample_ratio_mismatch([10, 10], [1, 0])
+
+
+def _row_form_before(values, clusters, n_boot, seed):
+    """cluster_bootstrap_ci as written before the aggregated form (the reference)."""
+    values = np.asarray(values, dtype=np.float64)
+    _, code = np.unique(np.asarray(clusters), return_inverse=True)
+    sums = np.bincount(code, weights=values)
+    counts = np.bincount(code).astype(np.float64)
+    n = sums.size
+    rng = np.random.default_rng(seed)
+    chunk = max(1, 4_000_000 // n)
+    boot = np.empty(n_boot)
+    for start in range(0, n_boot, chunk):
+        stop = min(n_boot, start + chunk)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        boot[start:stop] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    low, high = np.quantile(boot, [0.025, 0.975])
+    return float(values.mean()), float(low), float(high), n
+
+
+@pytest.mark.parametrize("n_users", [7, 500, 1_500, 9_000])  # cached, drawn once, chunked
+def test_the_aggregated_cluster_bootstrap_gives_the_row_forms_interval_bit_for_bit(n_users):
+    rng = np.random.default_rng(n_users)
+    per_user = rng.integers(1, 30, n_users)
+    users = rng.permutation(np.repeat(np.arange(n_users) * 7 + 3, per_user))  # unsorted ids
+    stars = rng.integers(1, 6, users.size).astype(float)
+    n_boot = 300 if n_users > 5_000 else 1000
+    rows = cluster_bootstrap_ci(stars, users, n_boot=n_boot, seed=3)
+    ids = np.unique(users)
+    sums = np.array([stars[users == u].sum() for u in ids])
+    counts = np.array([(users == u).sum() for u in ids])
+    aggregated = cluster_bootstrap_sums(sums, counts, n_boot=n_boot, seed=3)
+    assert aggregated == rows  # estimate, low, high, n: identical floats
+    assert (rows.estimate, rows.low, rows.high, rows.n) == _row_form_before(stars, users, n_boot, 3)
+    # a second call (the cached resamples) and a share (0/1 values) agree as well
+    assert cluster_bootstrap_ci(stars, users, n_boot=n_boot, seed=3) == rows
+    liked = (stars >= 4).astype(float)
+    liked_sums = np.array([liked[users == u].sum() for u in ids])
+    assert cluster_bootstrap_sums(liked_sums, counts, n_boot=n_boot, seed=3) == (
+        cluster_bootstrap_ci(liked, users, n_boot=n_boot, seed=3)
+    )
+
+
+def test_the_aggregated_cluster_bootstrap_drops_empty_users_and_refuses_bad_input():
+    with_empty = cluster_bootstrap_sums([10, 0, 3], [3, 0, 1], n_boot=200, seed=1)
+    assert with_empty == cluster_bootstrap_sums([10, 3], [3, 1], n_boot=200, seed=1)
+    assert with_empty.estimate == 13 / 4 and with_empty.n == 2
+    assert math.isnan(cluster_bootstrap_sums([], []).estimate)
+    with pytest.raises(ValueError, match="same length"):
+        cluster_bootstrap_sums([1, 2], [1])
+    with pytest.raises(ValueError, match="not negative"):
+        cluster_bootstrap_sums([1, 2], [1, -1])
+
+
+def test_the_bootstrap_of_one_value_per_user_is_unchanged_by_reused_resamples():
+    values = np.random.default_rng(2).random(800)
+    rng = np.random.default_rng(0)
+    idx = rng.integers(0, 800, size=(1000, 800))
+    low, high = np.quantile(values[idx].mean(axis=1), [0.025, 0.975])
+    first, again = bootstrap_ci(values), bootstrap_ci(values)
+    assert first == again
+    assert (first.low, first.high) == (float(low), float(high))
+
+
+def test_non_integer_values_take_the_gathering_path_and_agree_with_it():
+    rng = np.random.default_rng(9)
+    users = np.repeat(np.arange(300), 4)
+    values = rng.random(users.size)  # not integers: no draw-count matrix
+    reference = _row_form_before(values, users, 1000, 0)
+    got = cluster_bootstrap_ci(values, users)
+    assert (got.low, got.high, got.n) == reference[1:]
+    assert got.estimate == reference[0]
+    means = bootstrap_ci(values)
+    idx = np.random.default_rng(0).integers(0, values.size, size=(1000, values.size))
+    low, high = np.quantile(values[idx].mean(axis=1), [0.025, 0.975])
+    assert (means.low, means.high) == (float(low), float(high))
+    # integers 1..5 (questionnaire answers) go through the draw-count matrix, same numbers
+    answers = rng.integers(1, 6, 700).astype(float)
+    idx = np.random.default_rng(0).integers(0, 700, size=(1000, 700))
+    low, high = np.quantile(answers[idx].mean(axis=1), [0.025, 0.975])
+    assert (bootstrap_ci(answers).low, bootstrap_ci(answers).high) == (float(low), float(high))
