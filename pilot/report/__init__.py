@@ -190,8 +190,8 @@ def reports_dir() -> Path:
 
 @job("other")
 def report_job(study_id: int) -> dict:
-    """The dashboard's download: build the report into ``VAR_DIR/reports/`` (a job, because
-    at pilot scale a report takes 10-20 s, see docs/report.md)."""
+    """The dashboard's download: build the report into ``VAR_DIR/reports/`` (a job: 1.5-2.4 s
+    at the benchmark's full size, more for larger studies; docs/report.md, "Speed")."""
     from pilot.jobs import current_job_id, progress
     from pilot.models import Study
 

@@ -110,7 +110,7 @@ def section_csv(request, key, page, section):
 @require_POST
 @analyst_required
 def report_start(request, key):
-    """Download report: build it as a job (10-20 s at pilot scale), then show its page."""
+    """Download report: build it as a job (seconds at pilot scale), then show its page."""
     study = get_object_or_404(Study, key=key)
     record = enqueue(report_job, study.pk, user=request.user)
     return redirect("dashboard-report-status", study.key, record.pk)
