@@ -5,15 +5,19 @@ Views are thin: load the study's rows (``pilot.dashboard.queries``), build the p
 """
 
 import csv
+from pathlib import Path
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from pilot.access import analyst_required
 from pilot.dashboard import pages, queries, warm
 from pilot.dashboard.cache import fingerprint, snapshot
-from pilot.models import Study
+from pilot.jobs import dotted_path, enqueue
+from pilot.models import Job, Study
+from pilot.report import report_job, reports_dir
 
 
 def _page(request, key, page, *, current=False):
@@ -103,6 +107,43 @@ def section_csv(request, key, page, section):
     return response
 
 
+@require_POST
+@analyst_required
+def report_start(request, key):
+    """Download report: build it as a job (seconds at pilot scale), then show its page."""
+    study = get_object_or_404(Study, key=key)
+    record = enqueue(report_job, study.pk, user=request.user)
+    return redirect("dashboard-report-status", study.key, record.pk)
+
+
+def _report_job(key, pk):
+    study = get_object_or_404(Study, key=key)
+    record = get_object_or_404(Job, pk=pk, func=dotted_path(report_job))
+    if record.call_args != [study.pk]:
+        raise Http404("No such report for this study.")
+    return study, record
+
+
+@analyst_required
+def report_status(request, key, pk):
+    study, record = _report_job(key, pk)
+    return render(request, "dashboard/report.html", {"study": study, "job": record})
+
+
+@analyst_required
+def report_file(request, key, pk):
+    """The built file as an attachment, so the browser saves it rather than rendering it
+    under the site's CSP (the file carries its own, stricter one)."""
+    study, record = _report_job(key, pk)
+    path = Path((record.result or {}).get("path", "")) if record.state == Job.State.DONE else None
+    if path is None or not path.is_file() or path.parent != reports_dir().resolve():
+        raise Http404("This report is not ready, or was replaced by a newer one.")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=record.result.get("filename") or path.name,
+        content_type="text/html; charset=utf-8",
+    )  # fmt: skip
+
+
 def _cell(value):
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") and not _number(text) else text
@@ -119,6 +160,9 @@ def _number(text):
 urlpatterns = [
     path("", home, name="dashboard-home"),
     path("<slug:key>/", study_page, name="dashboard-study"),
+    path("<slug:key>/report/", report_start, name="dashboard-report"),
+    path("<slug:key>/report/<int:pk>/", report_status, name="dashboard-report-status"),
+    path("<slug:key>/report/<int:pk>/report.html", report_file, name="dashboard-report-file"),
     path("<slug:key>/<slug:page>/", study_page, name="dashboard-page"),
     path("<slug:key>/<slug:page>/<slug:section>.csv", section_csv, name="dashboard-csv"),
 ]
