@@ -268,6 +268,38 @@ def seasonality(ctx: Context) -> Part:
     )
 
 
+def comparison(ctx: Context) -> Part:
+    """The latest stored comparison of the study's arms' versions (``pilot.comparisons``)."""
+    from pilot import comparison_page, comparisons
+
+    found = comparisons.latest_for_study(ctx.study)
+    title = "The latest comparison of two model versions"
+    if found is None:
+        return Part(
+            "comparison",
+            title,
+            ["No model version of this study's arms has been compared with another yet "
+             "(staff: Compare on a version's page, or manage.py compare_versions A B)."],
+        )  # fmt: skip
+    page = comparison_page.build(found)
+    keep = ("deltas", "overlap", "quantiles", "segments", "pilot")
+    lines = [
+        comparisons.summary(found),
+        f"Computed on {found.computed_at:%Y-%m-%d} on "
+        f"{found.result.get('split', {}).get('n_people', 0):,} holdout people, the same for "
+        "both versions. The comparison page lists the people whose lists changed most.",
+        *([found.result["split"]["reason"]] if found.result.get("split", {}).get("reason") else []),
+    ]
+    return Part(
+        "comparison",
+        title,
+        lines,
+        [s for s in page.sections if s.slug in keep],
+        ["metric deltas", "jaccard@k", "rank-biased overlap", "paired bootstrap",
+         "wilcoxon signed-rank", "mann-whitney u"],
+    )  # fmt: skip
+
+
 #: Comments shown: per arm and star level, the latest few; per arm, a few questionnaire texts.
 COMMENTS_PER_STAR = 2
 TEXTS_PER_ARM = 3
@@ -310,9 +342,6 @@ PARTS = (
     versus,
     how_many,
     seasonality,
-    # ---- LEAD: the latest version comparison (issue 10, item 1) plugs in here, as one
-    # ---- more function `comparison(ctx) -> Part` (built from the comparison module's latest
-    # ---- stored result; its terms: "metric deltas", "jaccard@k", "rank-biased overlap",
-    # ---- "paired bootstrap", "wilcoxon signed-rank"). Nothing stands in for it until then.
+    comparison,
     comments,
 )

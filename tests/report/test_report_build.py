@@ -10,7 +10,7 @@ from pilot.exports import pseudonym
 from pilot.models import Participant, Rating, Recommendation
 from pilot.report import NAMESPACES, build_report, definitions, offline_plotly
 from pilot.report.sections import PARTS
-from tests.report.conftest import EVIL, study, table  # noqa: F401
+from tests.report.conftest import EVIL, study, table, tables  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_it_has_every_part_in_order_and_one_plotly(report_html):
     ids = re.findall(r'<section class="part" id="([\w-]+)"', report_html)
     assert ids == ["design", "arms", "participants", "response", "scores", "offline",
-                   "how-many", "seasonality", "comments", "definitions"]  # fmt: skip
+                   "how-many", "seasonality", "comparison", "comments", "definitions"]  # fmt: skip
     assert len(PARTS) == len(ids) - 1
     assert report_html.count("<script>/**\n* plotly.js v") == 1  # the bundle, once
     assert report_html.count("var Plotly=") == 1
@@ -218,3 +218,36 @@ def test_it_builds_for_a_study_with_no_week_yet(study):  # noqa: F811
     html = build_report(study)
     assert "0 weekly batches." in html
     assert "No rows." in html and 'id="definitions"' in html
+
+
+def test_its_comparison_part_is_the_latest_stored_comparison_of_the_arms(rated_study):
+    from pilot import comparisons
+    from pilot.report import build_report
+
+    before = build_report(rated_study)
+    assert "No model version of this study&#x27;s arms has been compared" in before
+    # Versions trained here (the fixture's are made by hand, with no holdout to compare on),
+    # put on the study's arms.
+    from pilot import training
+
+    small = {"factors": 4, "iterations": 3}
+    a = training.train_version("als", params=small, seed=1, name="als-report-a")
+    b = training.train_version(**training.variant_spec(a, add="user:region"))
+    arms = list(rated_study.arms.order_by("pk"))
+    for arm, version in zip(arms, (a, b), strict=False):
+        arm.model_version = version
+        arm.save(update_fields=["model_version"])
+    comparisons.compare_versions(a, b)
+    stored = comparisons.latest_for_study(rated_study)
+    assert (stored.version_a, stored.version_b) == (a, b)
+
+    html = build_report(rated_study)
+    part = html[html.index('id="comparison"') : html.index('id="comments"')]
+    assert stored.sentence and stored.sentence.replace("'", "&#x27;") in part
+    shown = next(t for t in tables(html) if t["part"] == "comparison" and "B - A" in t["title"])
+    by_metric = {row["metric"]: row for row in shown["rows"]}
+    for row in stored.result["deltas"]:  # the stored numbers, as the comparison page shows them
+        assert float(by_metric[row["metric"]]["delta"]) == pytest.approx(row["delta"], abs=1e-4)
+    assert {"Metric deltas", "Jaccard@k", "Rank-biased overlap"} <= {
+        term.strip() for term in re.findall(r"<dt>([^<]+)<span", html)
+    }
