@@ -124,6 +124,8 @@ def test_the_comparison_page_draws_figures_from_the_same_numbers_as_the_lists(
     assert not any(re.search(rf"\b{u}\b", text) for u in users)
     first = compared.result["most_changed"][0]
     assert first["person"] in text and html.escape(first["list_b"][0]["title"]) in text
+    top = first["list_b"][0]
+    assert f'href="/dashboard/recipes/{top["item"]}/">{html.escape(top["title"])}</a>' in text
     assert "No study had both versions in its arms" in text
     for url in ("version-detail",):
         assert reverse(url, args=[parent.pk]) in text and reverse(url, args=[variant.pk]) in text
