@@ -369,6 +369,10 @@ def tick_job() -> str:
     lines = list(tick().lines())
     for extract in recover_interrupted_imports():
         lines.append(f"extract {extract.pk} ({extract.name}): interrupted import marked failed")
+    from pilot.dashboard.warm import warm_stale
+
+    for key in warm_stale():
+        lines.append(f"{key}: dashboard pages out of date, rebuilding them in a job")
     return "\n".join(lines)
 
 

@@ -136,3 +136,8 @@ def cached(study, name: str, params: dict, build, fp: str | None = None):
 def claim(study, name: str, params: dict, fp: str) -> bool:
     """True once per (study, page, params, fingerprint) for ten minutes: who queues a rebuild."""
     return cache.add(f"dash:warming:{study.pk}:{name}:{fp}:{_digest(params)}", 1, 600)
+
+
+def is_built(study, name: str, params: dict, fp: str) -> bool:
+    """Whether the page ``name`` (with ``params``) is built for the data of fingerprint ``fp``."""
+    return cache.get(f"dash:{study.pk}:{name}:{fp}:{_digest(params)}") is not None

@@ -8,6 +8,8 @@ values (and any page asked for); :func:`warm_dashboard_job` runs it as a job
 
 - after each batch close (``pilot.jobs.close_batch_job``), when
   ``settings.DASHBOARD_WARM_AFTER_CLOSE`` (default on; off in the test settings), and
+- by every tick (each minute under ``rqcron``) for the active studies whose pages are not
+  built for their current data (:func:`warm_stale`: after a restart, an import, ratings), and
 - by a page request that finds the data changed since the page's latest snapshot (a
   rating burst, an import, a close): :func:`refresh_later`, once per fingerprint and page.
   Meanwhile that request serves the latest snapshot with its time ("as of 10:42,
@@ -17,7 +19,7 @@ values (and any page asked for); :func:`warm_dashboard_job` runs it as a job
 from __future__ import annotations
 
 from pilot.dashboard import pages, queries
-from pilot.dashboard.cache import claim, fingerprint, snapshot
+from pilot.dashboard.cache import claim, fingerprint, is_built, snapshot
 from pilot.jobs import enqueue, job
 
 
@@ -59,3 +61,20 @@ def refresh_later(study, page: str, params: dict, fp: str):
             enqueue(warm_dashboard_job, study.pk, page, dict(params))
 
     return refresh
+
+
+def warm_stale() -> list[str]:
+    """Queue :func:`warm_dashboard_job` for each active study with lists whose pages are not
+    built for its current data (once per data change); the keys of those queued."""
+    from django.db.models import Exists, OuterRef
+
+    from pilot.models import Recommendation, Study
+
+    listed = Recommendation.objects.filter(batch__study=OuterRef("pk"))
+    queued = []
+    for study in Study.objects.filter(Exists(listed), active=True):
+        fp = fingerprint(study)
+        if not is_built(study, "overview", {}, fp) and claim(study, "", {}, fp):
+            enqueue(warm_dashboard_job, study.pk)
+            queued.append(study.key)
+    return queued

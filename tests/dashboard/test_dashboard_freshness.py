@@ -119,3 +119,33 @@ def test_a_study_without_lists_yet_shows_every_page(client, study, analyst):  # 
         region = study.participants.first().person.region
         assert client.get(f"/dashboard/{study.key}/{page}/?region={region}").status_code == 200
     assert "No week generated yet." in client.get("/dashboard/").content.decode()
+
+
+def test_the_tick_rebuilds_the_pages_of_active_studies_whose_data_changed(rated_study):
+    """After a restart (an empty cache) or new ratings, the next tick queues one rebuild."""
+    from pilot.dashboard.cache import is_built
+    from pilot.jobs import tick_job
+
+    fp = fingerprint(rated_study)
+    assert not is_built(rated_study, "overview", {}, fp)
+    out = tick_job()
+    assert f"{rated_study.key}: dashboard pages out of date" in out
+    warmed = Job.objects.get(func=WARM)
+    assert warmed.state == Job.State.DONE and warmed.call_args == [rated_study.pk]
+    assert all(is_built(rated_study, page, {}, fp) for page in PAGES)
+
+    assert "dashboard pages" not in tick_job()  # built: nothing to do
+    assert Job.objects.filter(func=WARM).count() == 1
+
+    rec = Recommendation.objects.filter(batch__study=rated_study, rating__isnull=True).first()
+    rating = Rating.objects.create(recommendation=rec, stars=2, would_cook="no")
+    assert f"{rated_study.key}: dashboard pages out of date" in tick_job()
+    assert Job.objects.filter(func=WARM).count() == 2
+    assert is_built(rated_study, "overview", {}, fingerprint(rated_study))
+
+    rated_study.active = False
+    rated_study.save(update_fields=["active"])
+    rating.stars = 5
+    rating.save()  # the data changed (the fingerprint too) ...
+    assert not is_built(rated_study, "overview", {}, fingerprint(rated_study))
+    assert "dashboard pages" not in tick_job()  # ... but an ended study's pages wait for a visit
