@@ -162,7 +162,10 @@ def write_report(study, path) -> Path:
     if not os.access(folder, os.W_OK):
         raise ReportError(f"cannot write {target}: the folder {folder} is not writable")
     text = build_report(study)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:  # e.g. a read-only file system, where even root cannot write
+        raise ReportError(f"cannot write {target}: {error.strerror or error}") from error
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
