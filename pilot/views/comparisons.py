@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 
 from django import forms
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +19,7 @@ from pilot.access import analyst_required
 from pilot.exports import spreadsheet_safe
 from pilot.jobs import compare_versions_job, enqueue
 from pilot.models import Comparison, ModelVersion
+from pilot.views.versions import run_or_404, run_status_json
 
 MAX_LISTED = 200
 
@@ -71,21 +72,11 @@ def start(request):
     return redirect("comparison-run", token)
 
 
-def _run_or_404(token: str) -> dict:
-    try:
-        state = training.read_run(token)
-    except ValueError:
-        state = None
-    if state is None:
-        raise Http404("No such run.")
-    return state
-
-
 @analyst_required
 @require_GET
 def run(request, token: str):
     """A comparison (or a variant, then its comparison) in progress; opens it when done."""
-    state = _run_or_404(token)
+    state = run_or_404(token, "run")
     if state.get("state") == "done" and state.get("comparison_id"):
         return redirect("comparison-detail", state["comparison_id"])
     return render(request, "staff/compare_run.html", {"state": state, "token": token})
@@ -94,11 +85,8 @@ def run(request, token: str):
 @analyst_required
 @require_GET
 def run_status(request, token: str):
-    state = _run_or_404(token)
     keys = ("state", "percent", "message", "version_id", "comparison_id")
-    return JsonResponse(
-        {**{k: state.get(k) for k in keys}, "done": state["state"] in ("done", "failed")}
-    )
+    return run_status_json(run_or_404(token, "run"), keys)
 
 
 @analyst_required

@@ -165,19 +165,27 @@ def _initial(request) -> dict:
     }
 
 
-def _run_or_404(token: str) -> dict:
+def run_or_404(token: str, what: str = "training run") -> dict:
+    """The state file of a background run (training, comparison), or 404."""
     try:
         state = training.read_run(token)
     except ValueError:
         state = None
     if state is None:
-        raise Http404("No such training run.")
+        raise Http404(f"No such {what}.")
     return state
+
+
+def run_status_json(state: dict, keys) -> JsonResponse:
+    """What a run page polls: the state's ``keys`` and whether it ended."""
+    return JsonResponse(
+        {**{k: state.get(k) for k in keys}, "done": state["state"] in ("done", "failed")}
+    )
 
 
 @staff_required
 def version_run(request, token: str):
-    state = _run_or_404(token)
+    state = run_or_404(token)
     if state.get("state") == "done":
         return redirect("version-detail", state["version_id"])
     return render(request, "staff/versions_run.html", {"state": state, "token": token})
@@ -186,11 +194,7 @@ def version_run(request, token: str):
 @staff_required
 @require_GET
 def version_run_status(request, token: str):
-    state = _run_or_404(token)
-    keys = ("state", "percent", "message", "version_id")
-    return JsonResponse(
-        {**{k: state.get(k) for k in keys}, "done": state["state"] in ("done", "failed")}
-    )
+    return run_status_json(run_or_404(token), ("state", "percent", "message", "version_id"))
 
 
 @staff_required
