@@ -4,11 +4,20 @@ Every view test can use ``staff_user``, ``analyst_user``, ``participant`` (with 
 ``.user``) and ``other_participant`` (someone else, for "someone else's object gives 404").
 """
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group, User
+from hypothesis import settings as hypothesis_settings
 
 from pilot.access import ANALYST_GROUP, STAFF_GROUP
 from pilot.models import Arm, ModelVersion, Participant, Person, Study
+
+# Property tests draw the same examples on every run (CI and `make test` are reproducible);
+# HYPOTHESIS_PROFILE=explore draws new ones each run, to look for new failures.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def make_user(username: str, *, groups=(), is_staff=False, password="pw-for-tests-1") -> User:

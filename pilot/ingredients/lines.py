@@ -146,8 +146,17 @@ EQUIPMENT = re.compile(
 #: Food names that contain an equipment word.
 NOT_EQUIPMENT = re.compile(r"\b(?:rice paper|pan drippings|pan juices|pan de|panko|sheet pasta)")
 
-#: Headers that read like one with "for (the)" before them ("For the sauce").
-HEADER_WORDS = re.compile(r"^(?:for|to) (?:the )?[a-z]+(?: [a-z]+){0,3}$")
+#: Headers that read like one with "for (the)" before them ("For the sauce"), or "to" and
+#: what is done with the food ("To serve", "To decorate the top"). "To" followed by anything
+#: else is not a header: the words may be an ingredient nobody knows, which must stay.
+TO_VERBS = (
+    "serve|finish|garnish|decorate|dust|drizzle|sprinkle|top|glaze|grease|brush|fry|deep fry|"
+    "shallow fry|dip|coat|assemble|taste|accompany|cook|make|bake|roll|dress|season|thicken|"
+    "line|oil|flour|butter|coat|scatter|spread|pour|fill|stuff|marinate|baste|toss|mix"
+)
+HEADER_WORDS = re.compile(
+    rf"^(?:for (?:the )?[a-z]+(?: [a-z]+){{0,3}}|to (?:{TO_VERBS})(?: [a-z]+){{0,3}})$"
+)
 #: Words that head a section on their own and never name an ingredient ("Topping").
 BARE_HEADERS = frozenset(
     """
