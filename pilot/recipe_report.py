@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from pilot import modeldata
 from pilot.dashboard import figures, seasons
-from pilot.dashboard.queries import COLD_START_REASON, SEGMENTS, participants_frame
+from pilot.dashboard.queries import SEGMENTS, segment_frame
 from pilot.exports import pseudonym
 from pilot.models import (
     Arm,
@@ -173,13 +173,7 @@ def _segments(recs) -> list[dict]:
     rows = []
     counts: dict = defaultdict(lambda: [0, 0, 0])  # recommendations, reached, in studies
     for study in studies.values():
-        frame = participants_frame(study)
-        cold = set(
-            Recommendation.objects.filter(batch__study=study, reason_code=COLD_START_REASON)
-            .values_list("participant_id", flat=True)
-            .distinct()
-        )
-        frame["cold_start"] = ["cold start" if p in cold else "with history" for p in frame["id"]]
+        frame = segment_frame(study)
         for record in frame.to_dict("records"):
             for key, _ in SEGMENTS:
                 cell = counts[(key, record[key])]

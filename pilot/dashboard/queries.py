@@ -190,13 +190,9 @@ def load_all(study) -> StudyData:
     """
     arms = list(study.arms.select_related("model_version").order_by("pk"))
     arm_names = {a.pk: a.name for a in arms}
-    participants = participants_frame(study)
+    participants = segment_frame(study)
     participants["arm"] = participants["arm_id"].map(arm_names)
     recs = recommendations_frame(study)
-    cold = set(cold_start_participants(study))
-    participants["cold_start"] = [
-        "cold start" if p in cold else "with history" for p in participants["id"]
-    ]
     ids = np.sort(participants["id"].to_numpy())
     recs["pcode"] = np.searchsorted(ids, recs["participant_id"].to_numpy())
     participants["pcode"] = np.searchsorted(ids, participants["id"].to_numpy())
@@ -225,6 +221,17 @@ def load_all(study) -> StudyData:
     answers["arm"] = answers["participant_id"].map(participants.set_index("id")["arm"])
     answers["week"] = answers["batch_id"].map(batches.set_index("id")["week"])
     return StudyData(study, arms, participants, recs, batches, recipes, answers, {})
+
+
+def segment_frame(study) -> pd.DataFrame:
+    """:func:`participants_frame` with the ``cold_start`` segment: "cold start" for whoever
+    got a cold-start list in this study, else "with history"."""
+    participants = participants_frame(study)
+    cold = set(cold_start_participants(study))
+    participants["cold_start"] = [
+        "cold start" if p in cold else "with history" for p in participants["id"]
+    ]
+    return participants
 
 
 def cold_start_participants(study) -> list[int]:
